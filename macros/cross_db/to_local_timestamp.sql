@@ -1,0 +1,8 @@
+{#- A UTC timestamp (without time zone) as wall-clock time in `time_zone` (an IANA name). -#}
+{% macro to_local_timestamp(utc_timestamp, time_zone) -%}
+    {{ return(adapter.dispatch('to_local_timestamp', 'micro_conversions')(utc_timestamp, time_zone)) }}
+{%- endmacro %}
+
+{% macro default__to_local_timestamp(utc_timestamp, time_zone) -%}
+    cast(({{ utc_timestamp }} at time zone 'UTC') at time zone '{{ time_zone }}' as timestamp)
+{%- endmacro %}

@@ -1,0 +1,17 @@
+{#- A 64-bit float. dbt.type_float() is 32-bit on DuckDB, too coarse for rates. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'micro_conversions')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{#- Money: order values and goal values. -#}
+{% macro type_money() -%}
+    {{ return(adapter.dispatch('type_money', 'micro_conversions')()) }}
+{%- endmacro %}
+
+{% macro default__type_money() -%}
+    decimal(18, 2)
+{%- endmacro %}

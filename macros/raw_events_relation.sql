@@ -1,0 +1,40 @@
+{#-
+    The relation the raw events are read from: the demo seed `raw_events`, or the business's own
+    table named by the var `micro_conversions__raw_events_relation` ('schema.table' or
+    'database.schema.table'). Only staging reads it.
+-#}
+{% macro raw_events_relation() -%}
+    {%- set name = var('micro_conversions__raw_events_relation', none) -%}
+    {%- if not name -%}
+        {{ return(ref('raw_events')) }}
+    {%- endif -%}
+    {%- set parts = name.split('.') -%}
+    {%- if parts | length == 2 -%}
+        {{ return(api.Relation.create(database=target.database, schema=parts[0], identifier=parts[1])) }}
+    {%- elif parts | length == 3 -%}
+        {{ return(api.Relation.create(database=parts[0], schema=parts[1], identifier=parts[2])) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "micro_conversions__raw_events_relation must be 'schema.table' or 'database.schema.table', got '"
+            ~ name ~ "'") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The columns of the raw event contract (DESIGN.md). Any other raw column is passed through. -#}
+{% macro raw_event_contract_columns() -%}
+    {{ return(['event_id', 'event_at', 'visitor_id', 'user_id', 'event_name', 'page_url', 'referrer_url',
+               'user_agent', 'device_category', 'revenue', 'loaded_at']) }}
+{%- endmacro %}
+
+{#- Names of the raw relation's columns outside the contract (empty while parsing or unit testing). -#}
+{% macro raw_event_extra_columns(relation) -%}
+    {%- set extra = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- if column.name | lower not in micro_conversions.raw_event_contract_columns() -%}
+                {%- do extra.append(column.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(extra) }}
+{%- endmacro %}

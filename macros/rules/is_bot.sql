@@ -1,0 +1,12 @@
+{#-
+    Business rule: is this event from a bot? Default: the user agent matches the regular
+    expression in var `micro_conversions__bot_user_agent_regex` (case-insensitive).
+    Override by dispatch (see README, "Changing the rules").
+-#}
+{% macro is_bot(user_agent) -%}
+    {{ return(adapter.dispatch('is_bot', 'micro_conversions')(user_agent)) }}
+{%- endmacro %}
+
+{% macro default__is_bot(user_agent) -%}
+    coalesce({{ micro_conversions.regexp_matches(user_agent, "'" ~ var('micro_conversions__bot_user_agent_regex') ~ "'", case_insensitive=true) }}, false)
+{%- endmacro %}

@@ -1,0 +1,16 @@
+{#-
+    Business rule: is a session engaged? Default (DESIGN.md): it lasted at least
+    `micro_conversions__engaged_min_seconds` (10), or had at least
+    `micro_conversions__engaged_min_page_views` (2) page views, or reached any non-experimental goal.
+-#}
+{% macro is_engaged(duration_seconds, page_views, goals_reached) -%}
+    {{ return(adapter.dispatch('is_engaged', 'micro_conversions')(duration_seconds, page_views, goals_reached)) }}
+{%- endmacro %}
+
+{% macro default__is_engaged(duration_seconds, page_views, goals_reached) -%}
+    (
+        {{ duration_seconds }} >= {{ var('micro_conversions__engaged_min_seconds') }}
+        or {{ page_views }} >= {{ var('micro_conversions__engaged_min_page_views') }}
+        or {{ goals_reached }} > 0
+    )
+{%- endmacro %}

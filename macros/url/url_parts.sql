@@ -1,0 +1,45 @@
+{#- URL pieces, portable through regexp_extract. Each returns null when the piece is absent. -#}
+
+{#- scheme://[userinfo@]host[:port]: the host, lower-cased, without a leading 'www.'. -#}
+{% macro url_host(url) -%}
+    {%- set host = micro_conversions.regexp_extract(url, '^[a-zA-Z][a-zA-Z0-9+.-]*://([^/?#@]*@)?([^/?#:]*)', 2) -%}
+    nullif({{ micro_conversions.regexp_replace_all('lower(' ~ host ~ ')', '^www\\.', '') }}, '')
+{%- endmacro %}
+
+{#- The path: after the host for an absolute URL, before '?' or '#' for a relative one; '/' when empty. -#}
+{% macro url_path(url) -%}
+    coalesce(
+        nullif(
+            case
+                when {{ micro_conversions.regexp_matches(url, "'^[a-zA-Z][a-zA-Z0-9+.-]*://'") }}
+                    then {{ micro_conversions.regexp_extract(url, '^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*([^?#]*)', 1) }}
+                else {{ micro_conversions.regexp_extract(url, '^([^?#]*)', 1) }}
+            end,
+            ''
+        ),
+        '/'
+    )
+{%- endmacro %}
+
+{#- The scheme, lower-cased ('https'). -#}
+{% macro url_scheme(url) -%}
+    lower({{ micro_conversions.regexp_extract(url, '^([a-zA-Z][a-zA-Z0-9+.-]*)://', 1) }})
+{%- endmacro %}
+
+{#- The value of query parameter `name`, with '+' and '%20' read as spaces; null when absent or empty. -#}
+{% macro url_parameter(url, name) -%}
+    nullif(
+        replace(replace({{ micro_conversions.regexp_extract(url, '[?&]' ~ name ~ '=([^&#]*)', 1) }}, '+', ' '), '%20', ' '),
+        ''
+    )
+{%- endmacro %}
+
+{#- Replaces e-mail addresses (also with '@' encoded as %40) by 'redacted-email'. -#}
+{% macro redact_emails(expression) -%}
+    {{ micro_conversions.regexp_replace_all(expression, '[A-Za-z0-9._%+-]+(@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', 'redacted-email') }}
+{%- endmacro %}
+
+{#- Query parameters staging always reads to attribute traffic (kept in the URL only if allow-listed). -#}
+{% macro attribution_parameters() -%}
+    {{ return(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'msclkid']) }}
+{%- endmacro %}

@@ -1,0 +1,166 @@
+{#-
+    One row per (non-bot) event, with its visitor's stitched user id and the session it belongs to.
+
+    A visitor's events, ordered by event_at (ties by event_id), start a new session:
+    - at the visitor's first event;
+    - after a gap longer than `micro_conversions__session_timeout_minutes` (a gap of exactly the
+      timeout stays in the session);
+    - optionally, when the local date (in `micro_conversions__session_time_zone`) changes;
+    - optionally, when an event carries a traffic source (campaign, click id, external referrer)
+      other than the last one seen in the session so far (a session without one counts as direct).
+-#}
+{%- set timeout_seconds = var('micro_conversions__session_timeout_minutes') * 60 -%}
+{%- set split_at_midnight = var('micro_conversions__split_sessions_at_midnight') -%}
+{%- set split_on_source = var('micro_conversions__split_sessions_on_new_source') -%}
+{%- set time_zone = var('micro_conversions__session_time_zone') -%}
+
+with
+
+events as (
+
+    select * from {{ ref('stg_events') }}
+    {%- if var('micro_conversions__exclude_bot_events') %}
+    where not is_bot
+    {%- endif %}
+
+),
+
+events_stitched as (
+
+    select
+        *,
+        -- The user id a visitor first logged in as ties all its events, before and after login.
+        first_value(user_id) over (
+            partition by visitor_id
+            order by case when user_id is null then 1 else 0 end, event_at, event_id
+            rows between unbounded preceding and unbounded following
+        ) as stitched_user_id,
+        lag(event_at) over (partition by visitor_id order by event_at, event_id) as previous_event_at,
+        {{ dbt.concat(['traffic_source', "'|'", 'traffic_medium', "'|'", "coalesce(traffic_campaign, '')"]) }}
+            as traffic_source_key
+    from events
+
+),
+
+timeout_splits as (
+
+    select
+        *,
+        case
+            when previous_event_at is null then 1
+            when {{ micro_conversions.seconds_between('previous_event_at', 'event_at') }} > {{ timeout_seconds }} then 1
+            {%- if split_at_midnight %}
+            when cast({{ micro_conversions.to_local_timestamp('previous_event_at', time_zone) }} as date)
+                != cast({{ micro_conversions.to_local_timestamp('event_at', time_zone) }} as date) then 1
+            {%- endif %}
+            else 0
+        end as starts_base_session
+    from events_stitched
+
+),
+
+base_sessions as (
+
+    select
+        *,
+        sum(starts_base_session) over (
+            partition by visitor_id
+            order by event_at, event_id
+            rows between unbounded preceding and current row
+        ) as base_session_number
+    from timeout_splits
+
+),
+
+{%- if split_on_source %}
+
+source_splits as (
+
+    select
+        *,
+        case
+            when starts_base_session = 1 then 1
+            when has_traffic_source
+                and traffic_source_key != coalesce(previous_source_key, '(direct)|(none)|')
+                then 1
+            else 0
+        end as starts_session
+    from (
+        select
+            *,
+            -- The previous event carrying a traffic source, in the same base session.
+            lag(traffic_source_key) over (
+                partition by visitor_id, base_session_number, has_traffic_source
+                order by event_at, event_id
+            ) as previous_source_key
+        from base_sessions
+    ) as with_previous_source
+
+),
+
+{%- else %}
+
+source_splits as (
+
+    select
+        *,
+        starts_base_session as starts_session
+    from base_sessions
+
+),
+
+{%- endif %}
+
+sessions_numbered as (
+
+    select
+        *,
+        sum(starts_session) over (
+            partition by visitor_id
+            order by event_at, event_id
+            rows between unbounded preceding and current row
+        ) as session_number
+    from source_splits
+
+),
+
+sessions_identified as (
+
+    select
+        *,
+        first_value(event_id) over (
+            partition by visitor_id, session_number
+            order by event_at, event_id
+            rows between unbounded preceding and unbounded following
+        ) as first_event_id,
+        row_number() over (
+            partition by visitor_id, session_number
+            order by event_at, event_id
+        ) as event_number
+    from sessions_numbered
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat(['visitor_id', "'|'", 'first_event_id'])) }} as session_id,
+        visitor_id,
+        stitched_user_id as user_id,
+        cast(session_number as {{ dbt.type_int() }}) as session_number,
+        cast(event_number as {{ dbt.type_int() }}) as event_number,
+        event_id,
+        event_at,
+        event_name,
+        page_path,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
+        channel,
+        device_category,
+        revenue
+    from sessions_identified
+
+)
+
+select * from final

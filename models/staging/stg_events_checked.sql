@@ -1,0 +1,99 @@
+{#-
+    Every raw row, as text, with its timestamps and revenue parsed, the reason it breaks the raw
+    event contract (null when it does not) and its rank among the valid rows sharing its
+    event_id. The only model that reads the raw relation.
+-#}
+{%- set raw = micro_conversions.raw_events_relation() -%}
+{%- set extra_columns = micro_conversions.raw_event_extra_columns(raw) -%}
+{%- set text = dbt.type_string() -%}
+
+with
+
+raw_events as (
+
+    select * from {{ raw }}
+
+),
+
+as_text as (
+
+    select
+        nullif(trim(cast(event_id as {{ text }})), '') as event_id,
+        nullif(trim(cast(event_at as {{ text }})), '') as event_at_text,
+        nullif(trim(cast(visitor_id as {{ text }})), '') as visitor_id,
+        nullif(trim(cast(user_id as {{ text }})), '') as user_id,
+        nullif(lower(trim(cast(event_name as {{ text }}))), '') as event_name,
+        nullif(trim(cast(page_url as {{ text }})), '') as page_url,
+        nullif(trim(cast(referrer_url as {{ text }})), '') as referrer_url,
+        nullif(trim(cast(user_agent as {{ text }})), '') as user_agent,
+        nullif(trim(cast(device_category as {{ text }})), '') as device_category,
+        nullif(trim(cast(revenue as {{ text }})), '') as revenue_text,
+        nullif(trim(cast(loaded_at as {{ text }})), '') as loaded_at_text
+        {%- for column in extra_columns %},
+        {{ adapter.quote(column) }}
+        {%- endfor %}
+    from raw_events
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ micro_conversions.parse_timestamp_utc('event_at_text') }} as event_at,
+        {{ micro_conversions.parse_timestamp_utc('loaded_at_text') }} as loaded_at,
+        cast({{ micro_conversions.safe_cast_number('revenue_text') }} as {{ micro_conversions.type_money() }}) as revenue
+    from as_text
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when event_id is null then 'missing_event_id'
+            when visitor_id is null then 'missing_visitor_id'
+            when event_name is null then 'missing_event_name'
+            when event_at_text is null then 'missing_event_at'
+            when event_at is null then 'unparseable_event_at'
+            when event_at < cast('{{ var("micro_conversions__min_event_at") }}' as timestamp)
+                then 'event_at_too_early'
+            when event_at > {{ dbt.dateadd(
+                'hour',
+                var('micro_conversions__max_future_skew_hours'),
+                "coalesce(loaded_at, cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp))"
+            ) }}
+                then 'event_at_in_future'
+            when loaded_at_text is not null and loaded_at is null then 'unparseable_loaded_at'
+            when revenue_text is not null and revenue is null then 'unparseable_revenue'
+        end as quarantine_reason
+    from parsed
+
+),
+
+ranked as (
+
+    select
+        *,
+        -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
+        -- makes the choice deterministic when copies arrived at the same time.
+        row_number() over (
+            partition by (quarantine_reason is null), event_id
+            order by
+                loaded_at asc nulls last,
+                event_at asc,
+                visitor_id asc,
+                event_name asc,
+                page_url asc nulls last,
+                referrer_url asc nulls last,
+                user_id asc nulls last,
+                user_agent asc nulls last,
+                device_category asc nulls last,
+                revenue_text asc nulls last
+        ) as event_id_rank
+    from checked
+
+)
+
+select * from ranked
