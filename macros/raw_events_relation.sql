@@ -26,12 +26,21 @@
                'user_agent', 'device_category', 'revenue', 'loaded_at']) }}
 {%- endmacro %}
 
-{#- Names of the raw relation's columns outside the contract (empty while parsing or unit testing). -#}
-{% macro raw_event_extra_columns(relation) -%}
+{#- The columns stg_events_checked adds or renames. -#}
+{% macro checked_event_columns() -%}
+    {{ return(micro_conversions.raw_event_contract_columns() + [
+        'event_at_text', 'loaded_at_text', 'revenue_text', 'quarantine_reason', 'event_id_rank']) }}
+{%- endmacro %}
+
+{#-
+    Names of the columns of `relation` outside `known` (lower-case names): the business's extra
+    raw columns, passed through. Empty while parsing, and in unit tests (no relation to inspect).
+-#}
+{% macro extra_columns(relation, known) -%}
     {%- set extra = [] -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- if column.name | lower not in micro_conversions.raw_event_contract_columns() -%}
+            {%- if column.name | lower not in known -%}
                 {%- do extra.append(column.name) -%}
             {%- endif -%}
         {%- endfor -%}

@@ -26,12 +26,14 @@
     lower({{ micro_conversions.regexp_extract(url, '^([a-zA-Z][a-zA-Z0-9+.-]*)://', 1) }})
 {%- endmacro %}
 
-{#- The value of query parameter `name`, with '+' and '%20' read as spaces; null when absent or empty. -#}
+{#- The raw (still URL-encoded) value of query parameter `name`; null when absent or empty. -#}
 {% macro url_parameter(url, name) -%}
-    nullif(
-        replace(replace({{ micro_conversions.regexp_extract(url, '[?&]' ~ name ~ '=([^&#]*)', 1) }}, '+', ' '), '%20', ' '),
-        ''
-    )
+    nullif({{ micro_conversions.regexp_extract(url, '[?&]' ~ name ~ '=([^&#]*)', 1) }}, '')
+{%- endmacro %}
+
+{#- A query parameter value with '+' and '%20' read as spaces (the common encodings of a space). -#}
+{% macro url_decode_spaces(value) -%}
+    replace(replace({{ value }}, '+', ' '), '%20', ' ')
 {%- endmacro %}
 
 {#- Replaces e-mail addresses (also with '@' encoded as %40) by 'redacted-email'. -#}

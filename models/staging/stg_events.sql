@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+{#- A table, not a view: every session, goal and funnel model reads it. -#}
 {#-
     One row per valid, deduplicated event: typed, in UTC, URL parsed and scrubbed of personal
     data, traffic source and channel classified, bots flagged.
@@ -5,7 +7,7 @@
 {%- set allowed = var('micro_conversions__allowed_query_parameters') -%}
 {%- set parameters = (micro_conversions.attribution_parameters() + allowed) | unique | list -%}
 {%- set internal_hosts = var('micro_conversions__internal_hosts') -%}
-{%- set extra_columns = micro_conversions.raw_event_extra_columns(micro_conversions.raw_events_relation()) -%}
+{%- set extra_columns = micro_conversions.extra_columns(ref('stg_events_checked'), micro_conversions.checked_event_columns()) -%}
 
 with
 
@@ -104,7 +106,7 @@ sources as (
             when urls.param_utm_source is not null
                 or urls.param_utm_medium is not null
                 or urls.param_utm_campaign is not null
-                then coalesce(lower(urls.param_utm_source), '(not set)')
+                then coalesce(lower({{ micro_conversions.url_decode_spaces('urls.param_utm_source') }}), '(not set)')
             when urls.param_gclid is not null then 'google'
             when urls.param_msclkid is not null then 'bing'
             when urls.referrer_host is not null and not urls.is_internal_referrer
@@ -115,7 +117,7 @@ sources as (
             when urls.param_utm_source is not null
                 or urls.param_utm_medium is not null
                 or urls.param_utm_campaign is not null
-                then coalesce(lower(urls.param_utm_medium), '(not set)')
+                then coalesce(lower({{ micro_conversions.url_decode_spaces('urls.param_utm_medium') }}), '(not set)')
             when urls.param_gclid is not null or urls.param_msclkid is not null then 'cpc'
             when urls.referrer_host is not null and not urls.is_internal_referrer
                 then coalesce(hosts.traffic_medium, 'referral')
@@ -165,16 +167,14 @@ final as (
         urls.page_host,
         urls.page_path,
         urls.page_query,
-        urls.param_utm_source as utm_source,
-        urls.param_utm_medium as utm_medium,
-        urls.param_utm_campaign as utm_campaign,
-        urls.param_utm_term as utm_term,
-        urls.param_utm_content as utm_content,
+        {%- for name in ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] %}
+        {{ micro_conversions.url_decode_spaces('urls.param_' ~ name) }} as {{ name }},
+        {%- endfor %}
         urls.referrer_host,
         urls.is_internal_referrer,
         urls.traffic_source,
         urls.traffic_medium,
-        urls.param_utm_campaign as traffic_campaign,
+        {{ micro_conversions.url_decode_spaces('urls.param_utm_campaign') }} as traffic_campaign,
         urls.traffic_source != '(direct)' as has_traffic_source,
         coalesce(channels.channel, 'Unassigned') as channel,
         valid_events.user_agent,

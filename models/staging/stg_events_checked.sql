@@ -4,7 +4,7 @@
     event_id. The only model that reads the raw relation.
 -#}
 {%- set raw = micro_conversions.raw_events_relation() -%}
-{%- set extra_columns = micro_conversions.raw_event_extra_columns(raw) -%}
+{%- set extra_columns = micro_conversions.extra_columns(raw, micro_conversions.raw_event_contract_columns()) -%}
 {%- set text = dbt.type_string() -%}
 
 with
@@ -78,7 +78,7 @@ ranked as (
         *,
         -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
         -- makes the choice deterministic when copies arrived at the same time.
-        row_number() over (
+        case when quarantine_reason is null then row_number() over (
             partition by (quarantine_reason is null), event_id
             order by
                 loaded_at asc nulls last,
@@ -91,7 +91,7 @@ ranked as (
                 user_agent asc nulls last,
                 device_category asc nulls last,
                 revenue_text asc nulls last
-        ) as event_id_rank
+        ) end as event_id_rank
     from checked
 
 )
