@@ -45,3 +45,15 @@
 {% macro attribution_parameters() -%}
     {{ return(['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'msclkid']) }}
 {%- endmacro %}
+
+{#-
+    The allow-listed query parameters as 'name=value' joined by '&' in the order given, from
+    columns named `prefix` ~ name; null when none is present.
+-#}
+{% macro query_string(names, prefix='param_') -%}
+    nullif(concat_ws('&'
+        {%- for name in names -%}
+        , case when {{ prefix }}{{ name }} is not null then {{ dbt.concat(["'" ~ name ~ "='", prefix ~ name]) }} end
+        {%- endfor -%}
+    ), '')
+{%- endmacro %}

@@ -20,7 +20,7 @@ events as (
 
     select * from {{ ref('stg_events') }}
     {%- if var('micro_conversions__exclude_bot_events') %}
-    where not is_bot
+        where not is_bot
     {%- endif %}
 
 ),
@@ -100,14 +100,14 @@ source_splits as (
 
 {%- else %}
 
-source_splits as (
+    source_splits as (
 
-    select
-        *,
-        starts_base_session as starts_session
-    from base_sessions
+        select
+            *,
+            starts_base_session as starts_session
+        from base_sessions
 
-),
+    ),
 
 {%- endif %}
 

@@ -11,13 +11,15 @@ events_ranked as (
     select
         *,
         case when event_name = 'page_view' then row_number() over (
-            partition by session_id, event_name = 'page_view'
-            order by event_at, event_id
-        ) end as page_view_number,
+                    partition by session_id, event_name = 'page_view'
+                    order by event_at, event_id
+                )
+        end as page_view_number,
         case when event_name = 'page_view' then row_number() over (
-            partition by session_id, event_name = 'page_view'
-            order by event_at desc, event_id desc
-        ) end as page_view_number_from_end
+                    partition by session_id, event_name = 'page_view'
+                    order by event_at desc, event_id desc
+                )
+        end as page_view_number_from_end
     from events
 
 ),

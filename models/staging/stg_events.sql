@@ -40,7 +40,7 @@ urls_parsed as (
         {{ micro_conversions.url_host('page_url') }} as page_host,
         {{ micro_conversions.redact_emails(micro_conversions.url_path('page_url')) }} as page_path,
         {%- for name in parameters %}
-        {{ micro_conversions.redact_emails(micro_conversions.url_parameter('page_url', name)) }} as param_{{ name }},
+            {{ micro_conversions.redact_emails(micro_conversions.url_parameter('page_url', name)) }} as param_{{ name }},
         {%- endfor %}
         {{ micro_conversions.url_host('referrer_url') }} as referrer_host
     from valid_events
@@ -52,11 +52,7 @@ urls_scrubbed as (
     select
         *,
         -- Only allow-listed parameters survive, in a fixed order.
-        nullif(concat_ws('&'
-            {%- for name in allowed %},
-            case when param_{{ name }} is not null then {{ dbt.concat(["'" ~ name ~ "='", 'param_' ~ name]) }} end
-            {%- endfor %}
-        ), '') as page_query,
+        {{ micro_conversions.query_string(allowed) }} as page_query,
         coalesce(
             referrer_host = page_host
             {%- for host in internal_hosts %}
@@ -85,13 +81,13 @@ referrer_hosts_classified as (
         traffic_medium
     from (
         select
-            hosts.referrer_host,
+            referrers.referrer_host,
             rules.traffic_source,
             rules.traffic_medium,
-            row_number() over (partition by hosts.referrer_host order by rules.priority) as rule_rank
-        from referrer_hosts as hosts
+            row_number() over (partition by referrers.referrer_host order by rules.priority) as rule_rank
+        from referrer_hosts as referrers
         inner join referrer_sources as rules
-            on {{ micro_conversions.regexp_matches('hosts.referrer_host', 'rules.host_regex', case_insensitive=true) }}
+            on {{ micro_conversions.regexp_matches('referrers.referrer_host', 'rules.host_regex', case_insensitive=true) }}
     ) as ranked
     where rule_rank = 1
 
@@ -110,7 +106,7 @@ sources as (
             when urls.param_gclid is not null then 'google'
             when urls.param_msclkid is not null then 'bing'
             when urls.referrer_host is not null and not urls.is_internal_referrer
-                then coalesce(hosts.traffic_source, urls.referrer_host)
+                then coalesce(classified.traffic_source, urls.referrer_host)
             else '(direct)'
         end as traffic_source,
         case
@@ -120,12 +116,12 @@ sources as (
                 then coalesce(lower({{ micro_conversions.url_decode_spaces('urls.param_utm_medium') }}), '(not set)')
             when urls.param_gclid is not null or urls.param_msclkid is not null then 'cpc'
             when urls.referrer_host is not null and not urls.is_internal_referrer
-                then coalesce(hosts.traffic_medium, 'referral')
+                then coalesce(classified.traffic_medium, 'referral')
             else '(none)'
         end as traffic_medium
     from urls_scrubbed as urls
-    left join referrer_hosts_classified as hosts
-        on urls.referrer_host = hosts.referrer_host
+    left join referrer_hosts_classified as classified
+        on urls.referrer_host = classified.referrer_host
 
 ),
 
@@ -168,7 +164,7 @@ final as (
         urls.page_path,
         urls.page_query,
         {%- for name in ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] %}
-        {{ micro_conversions.url_decode_spaces('urls.param_' ~ name) }} as {{ name }},
+            {{ micro_conversions.url_decode_spaces('urls.param_' ~ name) }} as {{ name }},
         {%- endfor %}
         urls.referrer_host,
         urls.is_internal_referrer,
@@ -182,7 +178,7 @@ final as (
         {{ micro_conversions.is_bot('valid_events.user_agent') }} as is_bot,
         valid_events.revenue,
         valid_events.loaded_at
-        {%- for column in extra_columns %},
+    {%- for column in extra_columns %},
         valid_events.{{ adapter.quote(column) }}
         {%- endfor %}
     from valid_events
@@ -190,7 +186,7 @@ final as (
         on valid_events.event_id = urls.event_id
     left join channels
         on urls.traffic_source = channels.traffic_source
-        and urls.traffic_medium = channels.traffic_medium
+            and urls.traffic_medium = channels.traffic_medium
 
 )
 

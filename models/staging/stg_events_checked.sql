@@ -4,6 +4,8 @@
     event_id. The only model that reads the raw relation.
 -#}
 {%- set raw = micro_conversions.raw_events_relation() -%}
+{#- The demo seed is always built first: it is the column template of this model's unit tests. -#}
+{%- do ref('raw_events') -%}
 {%- set extra_columns = micro_conversions.extra_columns(raw, micro_conversions.raw_event_contract_columns()) -%}
 {%- set text = dbt.type_string() -%}
 
@@ -29,7 +31,7 @@ as_text as (
         nullif(trim(cast(device_category as {{ text }})), '') as device_category,
         nullif(trim(cast(revenue as {{ text }})), '') as revenue_text,
         nullif(trim(cast(loaded_at as {{ text }})), '') as loaded_at_text
-        {%- for column in extra_columns %},
+    {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
         {%- endfor %}
     from raw_events
@@ -78,20 +80,22 @@ ranked as (
         *,
         -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
         -- makes the choice deterministic when copies arrived at the same time.
-        case when quarantine_reason is null then row_number() over (
-            partition by (quarantine_reason is null), event_id
-            order by
-                loaded_at asc nulls last,
-                event_at asc,
-                visitor_id asc,
-                event_name asc,
-                page_url asc nulls last,
-                referrer_url asc nulls last,
-                user_id asc nulls last,
-                user_agent asc nulls last,
-                device_category asc nulls last,
-                revenue_text asc nulls last
-        ) end as event_id_rank
+        case
+            when quarantine_reason is null then row_number() over (
+                    partition by (quarantine_reason is null), event_id
+                    order by
+                        loaded_at asc nulls last,
+                        event_at asc,
+                        visitor_id asc,
+                        event_name asc,
+                        page_url asc nulls last,
+                        referrer_url asc nulls last,
+                        user_id asc nulls last,
+                        user_agent asc nulls last,
+                        device_category asc nulls last,
+                        revenue_text asc nulls last
+                )
+        end as event_id_rank
     from checked
 
 )

@@ -1,0 +1,75 @@
+"""Headline figures of a built DuckDB database, for `make demo` and for a quick look."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import duckdb
+
+
+def headline(con: duckdb.DuckDBPyConnection) -> str:
+    one = lambda sql: con.sql(sql).fetchone()  # noqa: E731
+    raw, staged, dups, quarantined = one(
+        """
+        select
+            (select count(*) from stg_events_checked),
+            (select count(*) from stg_events),
+            (select count(*) from stg_events_checked where quarantine_reason is null and event_id_rank > 1),
+            (select count(*) from stg_events_quarantine)
+        """
+    )
+    bots = one("select count(*) from stg_events where is_bot")[0]
+    sessions, engaged, bounces, avg_pages, avg_seconds = one(
+        """
+        select count(*), avg(case when is_engaged then 1.0 else 0 end),
+               avg(case when is_bounce then 1.0 else 0 end), avg(page_views), avg(duration_seconds)
+        from fct_sessions
+        """
+    )
+    visitors, returning, known = one(
+        "select count(*), avg(case when is_returning then 1.0 else 0 end), count(user_id) from dim_visitors"
+    )
+    reasons = con.sql(
+        "select quarantine_reason, count(*) from stg_events_quarantine group by 1 order by 2 desc, 1"
+    ).fetchall()
+    channels = con.sql(
+        """
+        select channel, count(*) as sessions, avg(case when is_engaged then 1.0 else 0 end) as engaged
+        from fct_sessions group by 1 order by 2 desc, 1
+        """
+    ).fetchall()
+    lines = [
+        f"Raw rows {raw:,} = staged {staged:,} + duplicates {dups:,} + quarantined {quarantined:,}"
+        f"{'' if raw == staged + dups + quarantined else '  (DOES NOT RECONCILE)'}",
+        "  quarantined by reason: " + (", ".join(f"{r} {n}" for r, n in reasons) or "none"),
+        f"  bot events flagged and left out of sessions: {bots:,}",
+        f"Sessions {sessions:,}: engaged {engaged:.1%}, bounce {bounces:.1%}, "
+        f"{avg_pages:.1f} page views and {avg_seconds / 60:.1f} min on average",
+        f"Visitors {visitors:,}: returning {returning:.1%}, logged in (stitched) {known:,}",
+        "Sessions by channel:",
+        *[f"  {c:<16} {n:>6,}  engaged {e:.1%}" for c, n, e in channels],
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="mc-report", description=__doc__)
+    ap.add_argument(
+        "--database",
+        type=Path,
+        default=Path(os.environ.get("MC_DUCKDB_PATH", "build/micro_conversions.duckdb")),
+    )
+    args = ap.parse_args(argv)
+    con = duckdb.connect(str(args.database), read_only=True)
+    try:
+        print(f"Marts in {args.database.resolve()} (schema main): fct_sessions, dim_visitors")
+        print(headline(con))
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""One dbt build on generated events, shared by the tests that read the marts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from micro_conversions.dbt_runner import close_duckdb_connections, configure_environment, run_dbt
+from micro_conversions.generate import Params, generate
+
+GENERATED_PARAMS = Params(people=1500, seed=11, start="2026-05-04", days=35)
+
+
+@dataclass
+class BuiltProject:
+    database: Path
+    truth_sessions: object  # pyarrow.Table
+    summary: dict
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.database), read_only=True)
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> BuiltProject:
+    """Generates events with a known truth, loads them as the business's own table
+    (schema `generated`), and runs `dbt build` on them in-process."""
+    work = tmp_path_factory.mktemp("generated")
+    table, truth, summary = generate(GENERATED_PARAMS)
+    pq.write_table(table, work / "events.parquet")
+    (work / "truth.json").write_text(json.dumps(summary, indent=2))
+    database = work / "test.duckdb"
+    con = duckdb.connect(str(database))
+    con.execute("create schema generated")
+    con.execute(f"create table generated.raw_events as select * from read_parquet('{work / 'events.parquet'}')")
+    con.close()
+
+    configure_environment(database)
+    result = run_dbt(
+        ["build"],
+        dbt_vars={"micro_conversions__raw_events_relation": "generated.raw_events"},
+        target_path=work / "target",
+    )
+    close_duckdb_connections()
+    failed = [
+        f"{r.node.name}: {r.status} {str(r.message)[:300]}"
+        for r in (result.result or [])
+        if str(r.status) not in ("success", "pass", "skipped")
+    ]
+    assert result.success, f"dbt build failed on generated events: {result.exception} {failed}"
+    return BuiltProject(database=database, truth_sessions=truth, summary=summary)
