@@ -79,8 +79,7 @@ DEVICES = [
     (
         "desktop",
         0.55,
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/140.0 Safari/537.36",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36",
     ),
     (
         "mobile",
@@ -99,8 +98,7 @@ BOT_AGENTS = [
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
     "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
     "python-requests/2.32.3",
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "HeadlessChrome/140.0 Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0 Safari/537.36",
 ]
 
 # Event item kinds, in the order their codes are used below.
@@ -159,9 +157,7 @@ class Params:
     # A purchase needs an add-to-cart. Given one, the chance of a purchase is the base times the
     # factor of every other micro-conversion in the session: this is the planted lift.
     purchase_given_cart: float = 0.22
-    purchase_factor: dict = field(
-        default_factory=lambda: {"video_play": 1.6, "newsletter_signup": 1.4}
-    )
+    purchase_factor: dict = field(default_factory=lambda: {"video_play": 1.6, "newsletter_signup": 1.4})
     checkout_abandon_share: float = 0.30
     # Bad rows, as shares of the good events.
     exact_duplicate_share: float = 0.004
@@ -181,9 +177,7 @@ def _choice(rng, n, probs):
 
 def _pick(strings, idx):
     """Strings from a small catalogue by index, as a pyarrow string array (fast)."""
-    return pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), pa.array(strings)).cast(
-        pa.string()
-    )
+    return pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), pa.array(strings)).cast(pa.string())
 
 
 def _format_ts(epoch_seconds):
@@ -279,12 +273,16 @@ def generate(p: Params):
 
     # Pages.
     path_idx = rng.integers(0, len(BROWSE_PAGES), n_good)
-    paths = np.array(BROWSE_PAGES + SUPPORT_PAGES + ["/pricing", "/contact", "/checkout",
-                                                    "/checkout/thank-you", "/resources/buying-guide",
-                                                    PII_PATH])
+    paths = np.array(
+        BROWSE_PAGES
+        + SUPPORT_PAGES
+        + ["/pricing", "/contact", "/checkout", "/checkout/thank-you", "/resources/buying-guide", PII_PATH]
+    )
     n_browse = len(BROWSE_PAGES)
-    cat = {name: n_browse + len(SUPPORT_PAGES) + i for i, name in enumerate(
-        ["pricing", "contact", "checkout", "thank_you", "guide", "pii"])}
+    cat = {
+        name: n_browse + len(SUPPORT_PAGES) + i
+        for i, name in enumerate(["pricing", "contact", "checkout", "thank_you", "guide", "pii"])
+    }
     support_rows = s_support[e_session]
     path_idx[support_rows] = n_browse + rng.integers(0, len(SUPPORT_PAGES), int(support_rows.sum()))
     product = rng.integers(0, len(PRODUCTS), n_good) + BROWSE_PAGES.index(PRODUCTS[0])
@@ -310,8 +308,9 @@ def generate(p: Params):
     sel = is_landing & (ch == names.index("paid_social"))
     q_idx[sel] = 1 + len(PAID_SEARCH_QUERIES) + rng.integers(0, len(PAID_SOCIAL_QUERIES), int(sel.sum()))
     sel = is_landing & (ch == names.index("email"))
-    q_idx[sel] = (1 + len(PAID_SEARCH_QUERIES) + len(PAID_SOCIAL_QUERIES)
-                  + rng.integers(0, len(EMAIL_QUERIES), int(sel.sum())))
+    q_idx[sel] = (
+        1 + len(PAID_SEARCH_QUERIES) + len(PAID_SOCIAL_QUERIES) + rng.integers(0, len(EMAIL_QUERIES), int(sel.sum()))
+    )
     page_url = pc.binary_join_element_wise(SITE, page_path, _pick(queries, q_idx), "")
 
     refs = [""] + SEARCH_REFERRERS + SOCIAL_REFERRERS + REFERRAL_REFERRERS
@@ -363,54 +362,60 @@ def generate(p: Params):
     b_first = np.r_[0, np.cumsum(bot_events)[:-1]]
     b_gap = rng.integers(1, 5, n_bot_events)
     b_cum = np.cumsum(b_gap)
-    b_at = (start + (rng.random(n_bots) * span).astype(np.int64))[b_bot] + b_cum - np.repeat(
-        b_cum[b_first], bot_events)
+    b_at = (start + (rng.random(n_bots) * span).astype(np.int64))[b_bot] + b_cum - np.repeat(b_cum[b_first], bot_events)
     b_path = _pick(BROWSE_PAGES, rng.integers(0, n_browse, n_bot_events))
 
     n_all = n_good + n_bot_events
     event_at_epoch = np.r_[e_at, b_at]
-    table = pa.table({
-        "event_id": pc.binary_join_element_wise("e", pc.cast(pa.array(np.arange(n_all)), pa.string()), ""),
-        "event_at_epoch": event_at_epoch,
-        "visitor_id": pa.concat_arrays([
-            visitor_id,
-            pc.binary_join_element_wise("bot", pc.cast(pa.array(b_bot), pa.string()), ""),
-        ]),
-        "user_id": pa.concat_arrays([user_id, pa.nulls(n_bot_events, pa.string())]),
-        "event_name": pa.concat_arrays([event_name, pa.array(["page_view"] * n_bot_events)]),
-        "page_url": pa.concat_arrays([page_url, pc.binary_join_element_wise(SITE, b_path, "")]),
-        "referrer_url": pa.concat_arrays([referrer, pa.nulls(n_bot_events, pa.string())]),
-        "user_agent": pa.concat_arrays([
-            user_agent, _pick(BOT_AGENTS, rng.integers(0, len(BOT_AGENTS), n_bot_events))]),
-        "device_category": pa.concat_arrays([device_category, pa.array(["desktop"] * n_bot_events)]),
-        "revenue": pa.concat_arrays([revenue, pa.nulls(n_bot_events, pa.string())]),
-        "loaded_epoch": np.r_[e_at + load_delay, b_at + 30],
-    })
+    table = pa.table(
+        {
+            "event_id": pc.binary_join_element_wise("e", pc.cast(pa.array(np.arange(n_all)), pa.string()), ""),
+            "event_at_epoch": event_at_epoch,
+            "visitor_id": pa.concat_arrays(
+                [
+                    visitor_id,
+                    pc.binary_join_element_wise("bot", pc.cast(pa.array(b_bot), pa.string()), ""),
+                ]
+            ),
+            "user_id": pa.concat_arrays([user_id, pa.nulls(n_bot_events, pa.string())]),
+            "event_name": pa.concat_arrays([event_name, pa.array(["page_view"] * n_bot_events)]),
+            "page_url": pa.concat_arrays([page_url, pc.binary_join_element_wise(SITE, b_path, "")]),
+            "referrer_url": pa.concat_arrays([referrer, pa.nulls(n_bot_events, pa.string())]),
+            "user_agent": pa.concat_arrays(
+                [user_agent, _pick(BOT_AGENTS, rng.integers(0, len(BOT_AGENTS), n_bot_events))]
+            ),
+            "device_category": pa.concat_arrays([device_category, pa.array(["desktop"] * n_bot_events)]),
+            "revenue": pa.concat_arrays([revenue, pa.nulls(n_bot_events, pa.string())]),
+            "loaded_epoch": np.r_[e_at + load_delay, b_at + 30],
+        }
+    )
 
     table, bad = _add_bad_rows(rng, table, p)
     table = _format(rng, table)
     # Raw data arrives in no particular order.
     table = table.take(pa.array(rng.permutation(table.num_rows)))
 
-    truth = pa.table({
-        "visitor_id": pc.binary_join_element_wise("v", pc.cast(pa.array(s_visitor), pa.string()), ""),
-        "session_index": s_index,
-        "session_start_at": pa.array(s_start.astype("datetime64[s]")),
-        "session_end_at": pa.array((s_start + duration).astype("datetime64[s]")),
-        "duration_seconds": duration,
-        "event_count": events_per_session,
-        "page_views": counts[:, :4].sum(axis=1),
-        "channel": _pick([c[2] for c in CHANNELS], s_channel),
-        "device_category": _pick([d[0] for d in DEVICES], visitor_device[s_visitor]),
-        "is_support_only": s_support,
-        "purchased": purchased,
-        **{f"has_{k}": v for k, v in micro.items()},
-        "user_id": pc.if_else(
-            pa.array(logs_in[s_visitor]),
-            pc.binary_join_element_wise("u", pc.cast(pa.array(visitor_person[s_visitor]), pa.string()), ""),
-            pa.scalar(None, pa.string()),
-        ),
-    })
+    truth = pa.table(
+        {
+            "visitor_id": pc.binary_join_element_wise("v", pc.cast(pa.array(s_visitor), pa.string()), ""),
+            "session_index": s_index,
+            "session_start_at": pa.array(s_start.astype("datetime64[s]")),
+            "session_end_at": pa.array((s_start + duration).astype("datetime64[s]")),
+            "duration_seconds": duration,
+            "event_count": events_per_session,
+            "page_views": counts[:, :4].sum(axis=1),
+            "channel": _pick([c[2] for c in CHANNELS], s_channel),
+            "device_category": _pick([d[0] for d in DEVICES], visitor_device[s_visitor]),
+            "is_support_only": s_support,
+            "purchased": purchased,
+            **{f"has_{k}": v for k, v in micro.items()},
+            "user_id": pc.if_else(
+                pa.array(logs_in[s_visitor]),
+                pc.binary_join_element_wise("u", pc.cast(pa.array(visitor_person[s_visitor]), pa.string()), ""),
+                pa.scalar(None, pa.string()),
+            ),
+        }
+    )
     summary = {
         "params": asdict(p),
         "people": p.people,
@@ -533,8 +538,10 @@ def main(argv=None) -> int:
         args.truth_dir.mkdir(parents=True, exist_ok=True)
         pq.write_table(truth, args.truth_dir / "truth_sessions.parquet")
         (args.truth_dir / "truth.json").write_text(json.dumps(summary, indent=2))
-    print(f"{table.num_rows} raw rows ({summary['sessions']} sessions, {summary['visitors']} visitors) "
-          f"generated in {t1 - t0:.1f}s, written to {args.out} in {t2 - t1:.1f}s")
+    print(
+        f"{table.num_rows} raw rows ({summary['sessions']} sessions, {summary['visitors']} visitors) "
+        f"generated in {t1 - t0:.1f}s, written to {args.out} in {t2 - t1:.1f}s"
+    )
     return 0
 
 

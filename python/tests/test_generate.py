@@ -7,7 +7,7 @@ parsing (no SQL, no dbt), so it is independent of the project's sessionization.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow.compute as pc
 import pytest
@@ -53,7 +53,7 @@ def _parse(text: str) -> float | None:
     except ValueError:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.timestamp()
 
 
@@ -78,7 +78,7 @@ def test_planted_sessions_follow_the_timeout_rule(small):
     derived = {}
     for visitor, items in events.items():
         items.sort()
-        derived[visitor] = 1 + sum(1 for a, b in zip(items, items[1:]) if b[0] - a[0] > 1800)
+        derived[visitor] = 1 + sum(1 for a, b in zip(items, items[1:], strict=False) if b[0] - a[0] > 1800)
     planted = defaultdict(int)
     for visitor in truth["visitor_id"].to_pylist():
         planted[visitor] += 1
@@ -100,4 +100,11 @@ def test_pii_and_channels_present(small):
     assert pc.any(pc.match_substring(urls, "@")).as_py()
     assert pc.any(pc.match_substring(urls, "email=")).as_py()
     assert set(truth["channel"].to_pylist()) == {
-        "Direct", "Organic Search", "Paid Search", "Organic Social", "Paid Social", "Email", "Referral"}
+        "Direct",
+        "Organic Search",
+        "Paid Search",
+        "Organic Social",
+        "Paid Social",
+        "Email",
+        "Referral",
+    }

@@ -1,0 +1,57 @@
+# The two commands a user needs: `make demo` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+
+DEMO_DB ?= build/micro_conversions.duckdb
+TEST_DB ?= build/test.duckdb
+
+.PHONY: setup demo test lint fix dbt-test pytest seed-demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## demo: build every model, test and mart on the embedded DuckDB with the demo seeds
+demo: setup
+	mkdir -p build
+	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build
+	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-report
+
+## test: lint, then dbt build (models, data tests, unit tests) on the demo data, then pytest
+test: setup lint dbt-test pytest
+
+lint: setup
+	$(BIN)/ruff check python
+	$(BIN)/ruff format --check python
+	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests analyses
+
+fix: setup
+	$(BIN)/ruff format python
+	$(BIN)/ruff check --fix python
+	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff fix models tests analyses
+
+dbt-test: setup
+	mkdir -p build
+	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
+
+pytest: setup
+	$(BIN)/pytest
+
+## seed-demo: regenerate the committed demo seed (deterministic)
+seed-demo: setup
+	$(BIN)/mc-generate --people 2500 --seed 7 --out seeds/raw_events.csv
+
+clean:
+	rm -rf build target logs
