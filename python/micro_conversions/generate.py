@@ -175,14 +175,41 @@ def _choice(rng, n, probs):
     return rng.choice(len(probs), size=n, p=np.asarray(probs) / np.sum(probs))
 
 
-def _pick(strings, idx):
-    """Strings from a small catalogue by index, as a pyarrow string array (fast)."""
-    return pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), pa.array(strings)).cast(pa.string())
+def _pick(strings, idx, valid=None):
+    """Strings from a catalogue by index, dictionary-encoded (cheap to build, take and write).
+    `valid`, a boolean mask, leaves the other rows null."""
+    mask = None if valid is None else ~np.asarray(valid)
+    indices = pa.array(np.asarray(idx, dtype=np.int32), pa.int32(), mask=mask)
+    values = strings if isinstance(strings, pa.Array) else pa.array(list(strings), pa.string())
+    return pa.DictionaryArray.from_arrays(indices, values)
 
 
-def _format_ts(epoch_seconds):
-    ts = pa.array(epoch_seconds.astype("datetime64[s]"))
-    return pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S")
+def _prefixed(prefix, n):
+    """'prefix0', 'prefix1', ... as a string array."""
+    return pc.binary_join_element_wise(prefix, pc.cast(pa.array(np.arange(n)), pa.string()), "")
+
+
+_TIMES_OF_DAY = None
+
+
+def _format_ts(epoch_seconds, separator="T", suffix=None):
+    """ISO-8601 text for whole-second epochs; formats each distinct day and time of day once."""
+    global _TIMES_OF_DAY
+    if _TIMES_OF_DAY is None:
+        secs = np.arange(86400)
+        _TIMES_OF_DAY = pa.array(
+            [f"{h:02d}:{m:02d}:{x:02d}" for h, m, x in zip(secs // 3600, secs // 60 % 60, secs % 60, strict=True)]
+        )
+    days, day_idx = np.unique(epoch_seconds // 86400, return_inverse=True)
+    day_text = np.datetime_as_string(days.astype("datetime64[D]"), unit="D")
+    parts = [
+        _pick(day_text, day_idx).cast(pa.string()),
+        separator,
+        _pick(_TIMES_OF_DAY, epoch_seconds % 86400).cast(pa.string()),
+    ]
+    if suffix is not None:
+        parts.append(suffix)
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def generate(p: Params):
@@ -296,7 +323,6 @@ def generate(p: Params):
     path_idx = np.where(kind_of == 11, cat["thank_you"], path_idx)
     pii_rows = (kind_of == 1) & ~support_rows & (rng.random(n_good) < 0.002)
     path_idx[pii_rows] = cat["pii"]
-    page_path = _pick(list(paths), path_idx)
 
     # Landing query strings and referrers by channel.
     ch = s_channel[e_session]
@@ -311,7 +337,9 @@ def generate(p: Params):
     q_idx[sel] = (
         1 + len(PAID_SEARCH_QUERIES) + len(PAID_SOCIAL_QUERIES) + rng.integers(0, len(EMAIL_QUERIES), int(sel.sum()))
     )
-    page_url = pc.binary_join_element_wise(SITE, page_path, _pick(queries, q_idx), "")
+    # Page URLs are few distinct strings: encode (path, query) pairs once.
+    url_codes, url_idx = np.unique(path_idx * len(queries) + q_idx, return_inverse=True)
+    url_values = [SITE + paths[c // len(queries)] + queries[c % len(queries)] for c in url_codes]
 
     refs = [""] + SEARCH_REFERRERS + SOCIAL_REFERRERS + REFERRAL_REFERRERS
     r_idx = np.zeros(n_good, dtype=np.int64)
@@ -323,36 +351,21 @@ def generate(p: Params):
     ]:
         sel = is_landing & (ch == names.index(name))
         r_idx[sel] = base + rng.integers(0, len(pool), int(sel.sum()))
-    landing_ref = _pick(refs, r_idx)
     # Inside a session the referrer is the previous page of the same site.
     prev = np.r_[0, np.arange(n_good - 1)]
-    internal_ref = pc.take(page_url, pa.array(prev))
-    referrer = pc.if_else(pa.array(is_landing), landing_ref, internal_ref)
+    ref_idx = np.where(is_landing, r_idx, len(refs) + url_idx[prev])
+    ref_values = refs + url_values
 
     # Devices and agents; one device in ten does not report its category.
     e_device = visitor_device[e_visitor]
-    user_agent = _pick([d[2] for d in DEVICES], e_device)
     reports_device = rng.random(n_visitors) >= 0.1
-    device_category = pc.if_else(
-        pa.array(reports_device[e_visitor]), _pick([d[0] for d in DEVICES], e_device), pa.scalar(None, pa.string())
-    )
-    revenue_values = np.round(rng.lognormal(4.3, 0.5, n_good), 2)
-    revenue = pc.if_else(
-        pa.array(kind_of == 11),
-        pc.cast(pa.array(revenue_values), pa.string()),
-        pa.scalar(None, pa.string()),
-    )
+    is_purchase = kind_of == 11
+    revenue_values = pa.array([f"{v:.2f}" for v in np.round(rng.lognormal(4.3, 0.5, int(is_purchase.sum())), 2)])
+    revenue_idx = np.zeros(n_good, dtype=np.int64)
+    revenue_idx[is_purchase] = np.arange(int(is_purchase.sum()))
     load_delay = rng.integers(5, 600, n_good)
     late = rng.random(n_good) < 0.01
     load_delay[late] = rng.integers(6 * 3600, 3 * 86400, int(late.sum()))
-
-    user_id = pc.if_else(
-        pa.array(has_user),
-        pc.binary_join_element_wise("u", pc.cast(pa.array(visitor_person[e_visitor]), pa.string()), ""),
-        pa.scalar(None, pa.string()),
-    )
-    visitor_id = pc.binary_join_element_wise("v", pc.cast(pa.array(e_visitor), pa.string()), "")
-    event_name = _pick(EVENT_NAME, kind_of)
 
     # Bots: one long, fast session each, flagged by their user agent.
     n_bots = max(1, int(round(n_visitors * p.bot_visitor_share)))
@@ -363,29 +376,41 @@ def generate(p: Params):
     b_gap = rng.integers(1, 5, n_bot_events)
     b_cum = np.cumsum(b_gap)
     b_at = (start + (rng.random(n_bots) * span).astype(np.int64))[b_bot] + b_cum - np.repeat(b_cum[b_first], bot_events)
-    b_path = _pick(BROWSE_PAGES, rng.integers(0, n_browse, n_bot_events))
+    b_path = rng.integers(0, n_browse, n_bot_events)
 
     n_all = n_good + n_bot_events
     event_at_epoch = np.r_[e_at, b_at]
+    no_bot = np.zeros(n_bot_events, dtype=bool)
     table = pa.table(
         {
-            "event_id": pc.binary_join_element_wise("e", pc.cast(pa.array(np.arange(n_all)), pa.string()), ""),
+            "event_id": _prefixed("e", n_all),
             "event_at_epoch": event_at_epoch,
-            "visitor_id": pa.concat_arrays(
-                [
-                    visitor_id,
-                    pc.binary_join_element_wise("bot", pc.cast(pa.array(b_bot), pa.string()), ""),
-                ]
+            "visitor_id": _pick(
+                pa.concat_arrays([_prefixed("v", n_visitors), _prefixed("bot", n_bots)]),
+                np.r_[e_visitor, n_visitors + b_bot],
             ),
-            "user_id": pa.concat_arrays([user_id, pa.nulls(n_bot_events, pa.string())]),
-            "event_name": pa.concat_arrays([event_name, pa.array(["page_view"] * n_bot_events)]),
-            "page_url": pa.concat_arrays([page_url, pc.binary_join_element_wise(SITE, b_path, "")]),
-            "referrer_url": pa.concat_arrays([referrer, pa.nulls(n_bot_events, pa.string())]),
-            "user_agent": pa.concat_arrays(
-                [user_agent, _pick(BOT_AGENTS, rng.integers(0, len(BOT_AGENTS), n_bot_events))]
+            "user_id": _pick(
+                _prefixed("u", p.people),
+                np.r_[visitor_person[e_visitor], np.zeros(n_bot_events)],
+                np.r_[has_user, no_bot],
             ),
-            "device_category": pa.concat_arrays([device_category, pa.array(["desktop"] * n_bot_events)]),
-            "revenue": pa.concat_arrays([revenue, pa.nulls(n_bot_events, pa.string())]),
+            "event_name": _pick(EVENT_NAME, np.r_[kind_of, np.zeros(n_bot_events)]),
+            "page_url": _pick(
+                url_values + [SITE + page for page in BROWSE_PAGES], np.r_[url_idx, len(url_values) + b_path]
+            ),
+            "referrer_url": _pick(
+                ref_values, np.r_[ref_idx, np.zeros(n_bot_events)], np.r_[np.ones(n_good, bool), no_bot]
+            ),
+            "user_agent": _pick(
+                [d[2] for d in DEVICES] + BOT_AGENTS,
+                np.r_[e_device, len(DEVICES) + rng.integers(0, len(BOT_AGENTS), n_bot_events)],
+            ),
+            "device_category": _pick(
+                [d[0] for d in DEVICES],
+                np.r_[e_device, np.zeros(n_bot_events)],
+                np.r_[reports_device[e_visitor], ~no_bot],
+            ),
+            "revenue": _pick(revenue_values, np.r_[revenue_idx, np.zeros(n_bot_events)], np.r_[is_purchase, no_bot]),
             "loaded_epoch": np.r_[e_at + load_delay, b_at + 30],
         }
     )
@@ -393,27 +418,23 @@ def generate(p: Params):
     table, bad = _add_bad_rows(rng, table, p)
     table = _format(rng, table)
     # Raw data arrives in no particular order.
-    table = table.take(pa.array(rng.permutation(table.num_rows)))
+    table = table.unify_dictionaries().combine_chunks().take(pa.array(rng.permutation(table.num_rows)))
 
     truth = pa.table(
         {
-            "visitor_id": pc.binary_join_element_wise("v", pc.cast(pa.array(s_visitor), pa.string()), ""),
+            "visitor_id": _prefixed("v", n_visitors).take(pa.array(s_visitor)),
             "session_index": s_index,
             "session_start_at": pa.array(s_start.astype("datetime64[s]")),
             "session_end_at": pa.array((s_start + duration).astype("datetime64[s]")),
             "duration_seconds": duration,
             "event_count": events_per_session,
             "page_views": counts[:, :4].sum(axis=1),
-            "channel": _pick([c[2] for c in CHANNELS], s_channel),
-            "device_category": _pick([d[0] for d in DEVICES], visitor_device[s_visitor]),
+            "channel": _pick([c[2] for c in CHANNELS], s_channel).cast(pa.string()),
+            "device_category": _pick([d[0] for d in DEVICES], visitor_device[s_visitor]).cast(pa.string()),
             "is_support_only": s_support,
             "purchased": purchased,
             **{f"has_{k}": v for k, v in micro.items()},
-            "user_id": pc.if_else(
-                pa.array(logs_in[s_visitor]),
-                pc.binary_join_element_wise("u", pc.cast(pa.array(visitor_person[s_visitor]), pa.string()), ""),
-                pa.scalar(None, pa.string()),
-            ),
+            "user_id": _pick(_prefixed("u", p.people), visitor_person[s_visitor], logs_in[s_visitor]).cast(pa.string()),
         }
     )
     summary = {
@@ -460,8 +481,8 @@ def _add_bad_rows(rng, table, p: Params):
     counts["exact_duplicate"] = k
     # Same id, different payload, loaded later: the first one loaded wins.
     conf, k = sample(p.conflicting_duplicate_share)
-    conf = setcol(conf, "event_name", pa.array(["page_view"] * k, pa.string()))
-    conf = setcol(conf, "page_url", pa.array([SITE + "/conflicting-copy"] * k, pa.string()))
+    conf = setcol(conf, "event_name", _pick(["page_view"], np.zeros(k)))
+    conf = setcol(conf, "page_url", _pick([SITE + "/conflicting-copy"], np.zeros(k)))
     conf = setcol(conf, "loaded_epoch", pc.add(conf["loaded_epoch"], 7200))
     parts.append(conf)
     counts["conflicting_duplicate"] = k
@@ -473,8 +494,9 @@ def _add_bad_rows(rng, table, p: Params):
     ]:
         bad, k = sample(share)
         bad = setcol(bad, "event_id", fresh_ids(k))
+        # Half empty strings, half nulls.
         empty = pa.array([None if i % 2 else "" for i in range(k)], pa.string())
-        bad = setcol(bad, column, empty)
+        bad = setcol(bad, column, empty if column == "event_id" else empty.dictionary_encode())
         parts.append(bad)
         counts[reason] = k
     # Bad timestamps are marked with a sentinel epoch and written as text in _format.
@@ -498,14 +520,15 @@ def _format(rng, table):
     style = _choice(rng, n, [0.6, 0.1, 0.1, 0.05, 0.15])
     offsets = np.array([0, 2 * 3600, -5 * 3600, 19800, 0])
     suffix = ["Z", "+02:00", "-05:00", "+05:30", ""]
-    local = epoch + offsets[style]
-    text = pc.binary_join_element_wise(_format_ts(np.where(epoch < 0, 0, local)), _pick(suffix, style), "")
-    naive = pa.array(style == 4)
-    text = pc.if_else(naive, pc.replace_substring(text, "T", " "), text)
-    text = pc.if_else(pa.array(epoch == -1), _pick(["not-a-date", "2026-02-30T10:00:00Z"], np.arange(n) % 2), text)
-    text = pc.if_else(pa.array(epoch == -2), pa.scalar("1999-12-31T23:59:59Z"), text)
-    text = pc.if_else(pa.array(epoch == -3), pa.scalar("2099-01-01T00:00:00Z"), text)
-    loaded = pc.binary_join_element_wise(_format_ts(table["loaded_epoch"].to_numpy()), "Z", "")
+    local = np.where(epoch < 0, 0, epoch + offsets[style])
+    separator = _pick(["T", " "], style == 4).cast(pa.string())
+    text = _format_ts(local, separator, _pick(suffix, style).cast(pa.string()))
+    bad_text = _pick(
+        ["", "not-a-date", "2026-02-30T10:00:00Z", "1999-12-31T23:59:59Z", "2099-01-01T00:00:00Z"],
+        np.where(epoch == -1, 1 + np.arange(n) % 2, np.where(epoch < -1, 1 - epoch, 0)),
+    ).cast(pa.string())
+    text = pc.if_else(pa.array(epoch < 0), bad_text, text)
+    loaded = _format_ts(table["loaded_epoch"].to_numpy(), "T", "Z")
     out = table.drop_columns(["event_at_epoch", "loaded_epoch"])
     out = out.add_column(1, "event_at", text)
     return out.append_column("loaded_at", loaded)

@@ -96,7 +96,7 @@ def test_bad_rows_are_planted(small):
 
 def test_pii_and_channels_present(small):
     table, truth, _ = small
-    urls = table["page_url"]
+    urls = table["page_url"].cast("string")
     assert pc.any(pc.match_substring(urls, "@")).as_py()
     assert pc.any(pc.match_substring(urls, "email=")).as_py()
     assert set(truth["channel"].to_pylist()) == {
