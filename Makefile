@@ -33,11 +33,13 @@ demo: setup
 test: setup lint dbt-test pytest
 
 lint: setup
+	mkdir -p build
 	$(BIN)/ruff check python
 	$(BIN)/ruff format --check python
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests analyses
 
 fix: setup
+	mkdir -p build
 	$(BIN)/ruff format python
 	$(BIN)/ruff check --fix python
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff fix models tests analyses
