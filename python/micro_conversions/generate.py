@@ -450,6 +450,15 @@ def generate(p: Params):
         "quarantined": int(sum(v for k, v in bad.items() if not k.endswith("duplicate"))),
         "quarantine_reasons": {k: int(v) for k, v in bad.items() if not k.endswith("duplicate")},
         "staged": int(n_all),
+        # The planted effect of each micro-conversion on purchase, at session level: the purchase
+        # rate of sessions with and without it (shopping sessions only), as realised in this data.
+        "session_purchase_rate_with_without": {
+            kind: [
+                float(purchased[shopping & flag].mean()) if (shopping & flag).any() else None,
+                float(purchased[shopping & ~flag].mean()) if (shopping & ~flag).any() else None,
+            ]
+            for kind, flag in micro.items()
+        },
     }
     return table, truth, summary
 
