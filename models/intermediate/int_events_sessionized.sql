@@ -136,7 +136,13 @@ sessions_identified as (
         row_number() over (
             partition by visitor_id, session_number
             order by event_at, event_id
-        ) as event_number
+        ) as event_number,
+        case
+            when event_name = 'page_view' then row_number() over (
+                    partition by visitor_id, session_number, event_name = 'page_view'
+                    order by event_at, event_id
+                )
+        end as page_view_number
     from sessions_numbered
 
 ),
@@ -149,6 +155,7 @@ final as (
         stitched_user_id as user_id,
         cast(session_number as {{ dbt.type_int() }}) as session_number,
         cast(event_number as {{ dbt.type_int() }}) as event_number,
+        cast(page_view_number as {{ dbt.type_int() }}) as page_view_number,
         event_id,
         event_at,
         event_name,

@@ -1,56 +1,33 @@
 with
 
-events as (
-
-    select * from {{ ref('int_events_sessionized') }}
-
-),
-
-events_ranked as (
-
-    select
-        *,
-        case when event_name = 'page_view' then row_number() over (
-                    partition by session_id, event_name = 'page_view'
-                    order by event_at, event_id
-                )
-        end as page_view_number,
-        case when event_name = 'page_view' then row_number() over (
-                    partition by session_id, event_name = 'page_view'
-                    order by event_at desc, event_id desc
-                )
-        end as page_view_number_from_end
-    from events
-
-),
-
 sessions as (
+
+    select * from {{ ref('int_sessions_aggregated') }}
+
+),
+
+completions as (
+
+    select * from {{ ref('fct_goal_completions') }}
+
+),
+
+intents as (
+
+    select * from {{ ref('int_sessions_intent_classified') }}
+
+),
+
+-- Experimental goals are reported in their own rows, never in headline figures.
+session_goals as (
 
     select
         session_id,
-        min(visitor_id) as visitor_id,
-        min(user_id) as user_id,
-        min(session_number) as session_number,
-        min(event_at) as session_start_at,
-        max(event_at) as session_end_at,
-        cast(sum(case when event_name = 'page_view' then 1 else 0 end) as {{ dbt.type_bigint() }}) as page_views,
-        cast(count(*) as {{ dbt.type_bigint() }}) as event_count,
-        -- The first and last page viewed; a session without page views lands on its first event's page.
-        coalesce(
-            max(case when page_view_number = 1 then page_path end),
-            max(case when event_number = 1 then page_path end)
-        ) as landing_page_path,
-        coalesce(
-            max(case when page_view_number_from_end = 1 then page_path end),
-            max(case when event_number = 1 then page_path end)
-        ) as exit_page_path,
-        -- Attribution and device come from the session's first event.
-        max(case when event_number = 1 then channel end) as channel,
-        max(case when event_number = 1 then traffic_source end) as source,
-        max(case when event_number = 1 then traffic_medium end) as medium,
-        max(case when event_number = 1 then traffic_campaign end) as campaign,
-        max(case when event_number = 1 then device_category end) as device_category
-    from events_ranked
+        count(distinct case when goal_kind = 'micro' then goal_id end) as micro_conversions,
+        count(distinct case when goal_kind = 'macro' then goal_id end) as macro_conversions,
+        sum(goal_value) as goal_value
+    from completions
+    where not is_experimental
     group by session_id
 
 ),
@@ -58,31 +35,38 @@ sessions as (
 final as (
 
     select
-        session_id,
-        visitor_id,
-        user_id,
-        session_number,
-        session_start_at,
-        session_end_at,
-        {{ micro_conversions.seconds_between('session_start_at', 'session_end_at') }} as duration_seconds,
-        page_views,
-        event_count,
-        landing_page_path,
-        exit_page_path,
-        channel,
-        source,
-        medium,
-        campaign,
-        device_category,
-        event_count = 1 as is_bounce,
+        sessions.session_id,
+        sessions.visitor_id,
+        sessions.user_id,
+        sessions.session_number,
+        sessions.session_start_at,
+        sessions.session_end_at,
+        sessions.duration_seconds,
+        sessions.page_views,
+        sessions.event_count,
+        sessions.landing_page_path,
+        sessions.exit_page_path,
+        sessions.channel,
+        sessions.source,
+        sessions.medium,
+        sessions.campaign,
+        sessions.device_category,
+        sessions.event_count = 1 as is_bounce,
         {{ micro_conversions.is_engaged(
-            micro_conversions.seconds_between('session_start_at', 'session_end_at'), 'page_views', '0'
+            'sessions.duration_seconds',
+            'sessions.page_views',
+            'coalesce(session_goals.micro_conversions + session_goals.macro_conversions, 0)'
         ) }} as is_engaged,
-        cast(null as {{ dbt.type_string() }}) as intent,
-        cast(0 as {{ dbt.type_int() }}) as micro_conversions,
-        cast(0 as {{ dbt.type_int() }}) as macro_conversions,
-        cast(0 as {{ micro_conversions.type_money() }}) as goal_value
+        intents.intent,
+        intents.counts_toward_conversion_rate,
+        cast(coalesce(session_goals.micro_conversions, 0) as {{ dbt.type_int() }}) as micro_conversions,
+        cast(coalesce(session_goals.macro_conversions, 0) as {{ dbt.type_int() }}) as macro_conversions,
+        cast(coalesce(session_goals.goal_value, 0) as {{ micro_conversions.type_money() }}) as goal_value
     from sessions
+    left join session_goals
+        on sessions.session_id = session_goals.session_id
+    left join intents
+        on sessions.session_id = intents.session_id
 
 )
 

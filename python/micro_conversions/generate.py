@@ -360,7 +360,8 @@ def generate(p: Params):
     e_device = visitor_device[e_visitor]
     reports_device = rng.random(n_visitors) >= 0.1
     is_purchase = kind_of == 11
-    revenue_values = pa.array([f"{v:.2f}" for v in np.round(rng.lognormal(4.3, 0.5, int(is_purchase.sum())), 2)])
+    revenue_numbers = np.round(rng.lognormal(4.3, 0.5, int(is_purchase.sum())), 2)
+    revenue_values = pa.array([f"{v:.2f}" for v in revenue_numbers])
     revenue_idx = np.zeros(n_good, dtype=np.int64)
     revenue_idx[is_purchase] = np.arange(int(is_purchase.sum()))
     load_delay = rng.integers(5, 600, n_good)
@@ -433,6 +434,9 @@ def generate(p: Params):
             "device_category": _pick([d[0] for d in DEVICES], visitor_device[s_visitor]).cast(pa.string()),
             "is_support_only": s_support,
             "purchased": purchased,
+            "began_checkout": purchased | abandoned,
+            "add_to_cart_events": counts[:, 7],
+            "revenue": np.round(np.bincount(e_session[is_purchase], weights=revenue_numbers, minlength=n_sessions), 2),
             **{f"has_{k}": v for k, v in micro.items()},
             "user_id": _pick(_prefixed("u", p.people), visitor_person[s_visitor], logs_in[s_visitor]).cast(pa.string()),
         }

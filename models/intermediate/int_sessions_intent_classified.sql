@@ -1,0 +1,111 @@
+{#-
+    One row per session (grain: session_id) with its intent: of the `session_intents` rules that
+    some event of the session matches, the one with the lowest priority number (ties: intent
+    name). A rule matches an event when its `event_name` (if given) equals the event's and its
+    `page_path_regex` (if given) matches the page path. A session no rule matches gets
+    `micro_conversions__default_intent`, which counts toward the conversion rate.
+-#}
+with
+
+events as (
+
+    select * from {{ ref('int_events_sessionized') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('stg_session_intents') }}
+
+),
+
+page_paths as (
+
+    select distinct page_path
+    from events
+
+),
+
+rule_paths as (
+
+    select
+        rules.rule_id,
+        page_paths.page_path
+    from rules
+    inner join page_paths
+        on {{ micro_conversions.regexp_matches('page_paths.page_path', 'rules.page_path_regex') }}
+    where rules.page_path_regex is not null
+
+),
+
+-- Rules naming an event join on it (an equi-join); rules without one apply to every event.
+candidates as (
+
+    select
+        events.session_id,
+        events.page_path,
+        rules.rule_id
+    from events
+    inner join rules
+        on events.event_name = rules.event_name
+
+    union all
+
+    select
+        events.session_id,
+        events.page_path,
+        rules.rule_id
+    from events
+    cross join rules
+    where rules.event_name is null
+
+),
+
+session_matches as (
+
+    select distinct
+        candidates.session_id,
+        rules.intent,
+        rules.priority,
+        rules.counts_toward_conversion_rate
+    from candidates
+    inner join rules
+        on candidates.rule_id = rules.rule_id
+    left join rule_paths
+        on candidates.rule_id = rule_paths.rule_id
+            and candidates.page_path = rule_paths.page_path
+    where rules.page_path_regex is null
+        or rule_paths.rule_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (partition by session_id order by priority, intent) as intent_rank
+    from session_matches
+
+),
+
+sessions as (
+
+    select distinct session_id
+    from events
+
+),
+
+final as (
+
+    select
+        sessions.session_id,
+        coalesce(ranked.intent, '{{ var("micro_conversions__default_intent") }}') as intent,
+        coalesce(ranked.counts_toward_conversion_rate, true) as counts_toward_conversion_rate
+    from sessions
+    left join ranked
+        on sessions.session_id = ranked.session_id
+            and ranked.intent_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ micro_conversions.goal_conversion_report(['session_date', 'channel', 'device_category']) }}
