@@ -84,9 +84,7 @@ def test_session_goal_counts_exclude_experimental(built_project, truth_rows):
 def test_support_intent_is_the_planted_support_visits(built_project, truth_rows):
     expected = {(r["visitor_id"], r["session_index"] + 1) for r in truth_rows if r["is_support_only"]}
     with built_project.connect() as con:
-        actual = set(
-            con.sql("select visitor_id, session_number from fct_sessions where intent = 'support'").fetchall()
-        )
+        actual = set(con.sql("select visitor_id, session_number from fct_sessions where intent = 'support'").fetchall())
         counted = con.sql(
             "select count(*) from fct_sessions where counts_toward_conversion_rate = (intent = 'support')"
         ).fetchone()[0]
