@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -18,6 +19,25 @@ def configure_environment(duckdb_path: Path | None = None) -> None:
         os.environ["MC_DUCKDB_PATH"] = str(duckdb_path)
 
 
+def copy_project(destination: Path) -> Path:
+    """A copy of the dbt project (no build outputs), to run it with changed seeds or extra files."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ["dbt_project.yml", "profiles.yml"]:
+        shutil.copy(PROJECT_DIR / name, destination / name)
+    for name in ["models", "macros", "seeds", "tests", "analyses"]:
+        shutil.copytree(PROJECT_DIR / name, destination / name)
+    return destination
+
+
+def failures(result) -> dict[str, str]:
+    """Node name -> status and message, for every node that did not succeed or pass."""
+    return {
+        str(r.node.name): f"{r.status} {r.message}"
+        for r in (result.result or [])
+        if str(r.status) not in ("success", "pass")
+    }
+
+
 def close_duckdb_connections() -> None:
     """dbt-duckdb keeps its connection open in-process; close it before opening the file again."""
     try:
@@ -27,11 +47,16 @@ def close_duckdb_connections() -> None:
     DuckDBConnectionManager.close_all_connections()
 
 
-def run_dbt(args: list[str], dbt_vars: dict | None = None, target_path: Path | None = None):
+def run_dbt(
+    args: list[str],
+    dbt_vars: dict | None = None,
+    target_path: Path | None = None,
+    project_dir: Path = PROJECT_DIR,
+):
     """Invokes dbt with `args` in this process; returns dbt's result object."""
     from dbt.cli.main import dbtRunner
 
-    full = [*args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
+    full = [*args, "--project-dir", str(project_dir), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
     if dbt_vars:
         full += ["--vars", json.dumps(dbt_vars)]
     if target_path is not None:
