@@ -40,6 +40,17 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
         from fct_sessions group by 1 order by 2 desc, 1
         """
     ).fetchall()
+    goals = con.sql(
+        """
+        select goal_id, any_value(goal_kind), any_value(is_experimental),
+               sum(converting_sessions), sum(sessions), sum(goal_value),
+               sum(converting_intent_eligible_sessions), sum(intent_eligible_sessions)
+        from rpt_goal_conversion_daily
+        group by goal_id
+        order by any_value(goal_kind), sum(converting_sessions) desc
+        """
+    ).fetchall()
+    support = one("select avg(case when counts_toward_conversion_rate then 0.0 else 1 end) from fct_sessions")[0]
     lines = [
         f"Raw rows {raw:,} = staged {staged:,} + duplicates {dups:,} + quarantined {quarantined:,}"
         f"{'' if raw == staged + dups + quarantined else '  (DOES NOT RECONCILE)'}",
@@ -50,6 +61,13 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
         f"Visitors {visitors:,}: returning {returning:.1%}, logged in (stitched) {known:,}",
         "Sessions by channel:",
         *[f"  {c:<16} {n:>6,}  engaged {e:.1%}" for c, n, e in channels],
+        f"Goals (rate = converting sessions / sessions; true rate leaves out the {support:.1%} of sessions "
+        "whose intent does not count, e.g. support):",
+        *[
+            f"  {g:<18} {k:<5}{' (experimental)' if x else '':<15} {c:>6,} sessions  rate {c / n:6.2%}  "
+            f"true rate {ce / ne if ne else float('nan'):6.2%}  value {v:>10,.2f}"
+            for g, k, x, c, n, v, ce, ne in goals
+        ],
     ]
     return "\n".join(lines)
 
@@ -64,7 +82,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     con = duckdb.connect(str(args.database), read_only=True)
     try:
-        print(f"Marts in {args.database.resolve()} (schema main): fct_sessions, dim_visitors")
+        print(
+            f"Marts in {args.database.resolve()} (schema main): fct_sessions, dim_visitors, dim_goals, "
+            "fct_goal_completions, rpt_goal_conversion_daily, rpt_goal_conversion_daily_by_channel_device"
+        )
         print(headline(con))
     finally:
         con.close()

@@ -101,3 +101,34 @@ def test_rate_tests_fail_on_bad_rates(project):
     # above_one (upper 1.0 < rate 1.25), outside_interval (lower 0.30 > 0.25), wrong_ratio is inside
     # its interval, null_rate_with_data has null rate and null bounds: consistent
     assert failing("interval_brackets_rate") == 2
+
+
+def test_business_goals_and_intents_replace_the_demo_ones(project, tmp_path):
+    """A business swaps in its own goals and intents (seed files only, no SQL) and rebuilds."""
+    (project / "seeds" / "goals.csv").write_text(
+        "goal_id,goal_name,goal_kind,goal_type,event_name,page_path_regex,threshold,goal_value,stage,is_experimental\n"
+        "lead,Newsletter lead,macro,event,newsletter_signup,,,25,purchase,\n"
+        "guide,Guide page,micro,destination,,^/resources/,,,interest,\n"
+    )
+    (project / "seeds" / "session_intents.csv").write_text(
+        "intent,priority,event_name,page_path_regex,counts_toward_conversion_rate\n"
+        "after_sales,1,,^/(returns|order-status|help),false\n"
+    )
+    result = _build(project)
+    assert result.success, failures(result)
+    import duckdb
+
+    from micro_conversions.dbt_runner import close_duckdb_connections
+
+    close_duckdb_connections()
+    with duckdb.connect(str(tmp_path / "failure.duckdb"), read_only=True) as con:
+        goals = sorted(r[0] for r in con.sql("select goal_id from dim_goals").fetchall())
+        leads = con.sql("select count(*) from fct_goal_completions where goal_id = 'lead'").fetchone()[0]
+        macro = con.sql("select sum(macro_conversions) from fct_sessions").fetchone()[0]
+        signups = con.sql(
+            "select count(distinct session_id) from int_events_sessionized where event_name = 'newsletter_signup'"
+        ).fetchone()[0]
+        intents = dict(con.sql("select intent, count(*) from fct_sessions group by 1").fetchall())
+    assert goals == ["guide", "lead"]
+    assert leads == macro == signups > 0
+    assert set(intents) == {"after_sales", "browsing"}
