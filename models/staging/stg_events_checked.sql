@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+{#- A table: staging reads it several times; each read of a view would parse the raw rows again. -#}
 {#-
     Every raw row, as text, with its timestamps and revenue parsed, the reason it breaks the raw
     event contract (null when it does not) and its rank among the valid rows sharing its
