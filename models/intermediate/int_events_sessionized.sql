@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+{#- A table: sessions, goals, intents and funnels all read it; a view would sessionize again for each. -#}
 {#-
     One row per (non-bot) event, with its visitor's stitched user id and the session it belongs to.
 

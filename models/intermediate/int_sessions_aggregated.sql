@@ -1,3 +1,5 @@
+{{ config(materialized="table") }}
+{#- A table: read by the goal completions, fct_sessions and their tests. -#}
 with
 
 events as (

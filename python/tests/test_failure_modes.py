@@ -31,7 +31,7 @@ def test_broken_goals_seed_names_each_bad_row_and_builds_nothing_on_it(project):
     result = _build(project)
     failed = failures(result)
     assert not result.success
-    [message] = [m for name, m in failed.items() if name.startswith("config_rows_valid_goals")]
+    [message] = [m for name, m in failed.items() if name == "goals_rows_are_valid"]
     assert "goals row with goal_id = no_regex: a destination goal needs page_path_regex" in message
     assert "goals row with goal_id = purchase: goal_id is not unique" in message
     assert "goals row with goal_id = bad_kind: goal_kind must be macro or micro" in message
