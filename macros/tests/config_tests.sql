@@ -2,7 +2,7 @@
     Validates configuration rows (a seed). `checks` is a list of {when: SQL true for a bad row,
     message: what is wrong}. When some row is bad the test stops with an error that names every
     bad row by `key_column` and says what is wrong with it, so downstream models are skipped and no
-    mart is built from a broken configuration. Messages must not contain single quotes.
+    mart is built from a broken configuration.
 -#}
 {% test config_rows_valid(model, key_column, checks) %}
 
@@ -10,7 +10,7 @@
     {%- for check in checks %}
     select
         cast({{ key_column }} as {{ dbt.type_string() }}) as config_row,
-        '{{ check.message }}' as problem
+        '{{ check.message | replace("'", "''") }}' as problem
     from {{ model }}
     where {{ check.when }}
     {%- if not loop.last %}

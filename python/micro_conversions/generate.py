@@ -323,6 +323,17 @@ def generate(p: Params):
     path_idx = np.where(kind_of == 11, cat["thank_you"], path_idx)
     pii_rows = (kind_of == 1) & ~support_rows & (rng.random(n_good) < 0.002)
     path_idx[pii_rows] = cat["pii"]
+    # Which sessions viewed a product page or a blog post (page views only): funnel step truth.
+    is_view = (kind_of == 0) | (kind_of == 1)
+    first_product = BROWSE_PAGES.index(PRODUCTS[0])
+    first_post = BROWSE_PAGES.index(BLOG[0])
+    viewed_product = np.bincount(
+        e_session[is_view & (path_idx >= first_product) & (path_idx < first_product + len(PRODUCTS))],
+        minlength=n_sessions,
+    )
+    viewed_post = np.bincount(
+        e_session[is_view & (path_idx >= first_post) & (path_idx < first_post + len(BLOG))], minlength=n_sessions
+    )
 
     # Landing query strings and referrers by channel.
     ch = s_channel[e_session]
@@ -435,6 +446,8 @@ def generate(p: Params):
             "is_support_only": s_support,
             "purchased": purchased,
             "began_checkout": purchased | abandoned,
+            "product_views": viewed_product,
+            "blog_post_views": viewed_post,
             "add_to_cart_events": counts[:, 7],
             "revenue": np.round(np.bincount(e_session[is_purchase], weights=revenue_numbers, minlength=n_sessions), 2),
             **{f"has_{k}": v for k, v in micro.items()},

@@ -24,6 +24,8 @@ PLANTED = {
     "long_visit": lambda r: r["duration_seconds"] >= 120,
     "deep_visit": lambda r: r["page_views"] >= 5,
     "repeat_visit": lambda r: r["session_index"] >= 1,
+    "product_view": lambda r: r["product_views"] > 0,
+    "blog_view": lambda r: r["blog_post_views"] > 0,
 }
 EXPERIMENTAL = {"social_share"}
 MACRO = {"purchase"}

@@ -1,0 +1,346 @@
+{{ config(materialized="table") }}
+{#-
+    One row per funnel x actor x attempt (grain: funnel_id, actor_id, attempt_number).
+
+    Ordered and strict funnels: every event matching step 1 starts an attempt. Step k is the
+    first event after step k-1's event (in the actor's ordinal order) that matches step k; for a
+    strict funnel it must be the very next event of the actor. It counts only within the window:
+    at most `window_seconds` after step 1's event, inclusive. An event fills one step at most.
+
+    Unordered funnels: every event matching any step starts an attempt; the steps completed are
+    the steps whose goal occurs, from that event on, within the window (a goal used by two steps
+    needs two events); step k is reached when at least k steps are completed. Only step 1's time
+    is recorded for them.
+
+    An attempt is excluded when, for one of its funnel's exclusion rules, an event of the
+    excluded goal comes after the attempt's step `after_step` and before its step `before_step`
+    (or, when that step was not reached, within the window). `is_window_open`: the window ends
+    after the data's last event, so the attempt may still progress.
+-#}
+{%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
+{%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
+
+with
+
+stream as (
+
+    select * from {{ ref('int_funnel_events_ordered') }}
+
+),
+
+funnels as (
+
+    select * from {{ ref('stg_funnels') }}
+
+),
+
+exclusion_rules as (
+
+    select
+        funnel_id
+        {%- for j in exclusions %},
+            max(case when exclusion_number = {{ j }} then after_step end) as exclusion_{{ j }}_after_step,
+            max(case when exclusion_number = {{ j }} then before_step end) as exclusion_{{ j }}_before_step
+        {%- endfor %}
+    from {{ ref('stg_funnel_exclusions') }}
+    group by funnel_id
+
+),
+
+funnel_config as (
+
+    select
+        funnels.*
+        {%- for j in exclusions %},
+            exclusion_rules.exclusion_{{ j }}_after_step,
+            exclusion_rules.exclusion_{{ j }}_before_step
+        {%- endfor %}
+    from funnels
+    left join exclusion_rules
+        on funnels.funnel_id = exclusion_rules.funnel_id
+
+),
+
+data_cutoff as (
+
+    select max(event_at) as last_event_at
+    from {{ ref('int_events_sessionized') }}
+
+),
+
+-- Ordered and strict funnels: follow each attempt one step at a time.
+step_1 as (
+
+    select
+        stream.funnel_id,
+        stream.actor_id,
+        stream.ordinal as ordinal_1,
+        stream.event_at as step_1_at,
+        stream.session_id as entry_session_id
+        {%- for k in steps if k > 1 %},
+            stream.next_step_{{ k }} as pointer_{{ k }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            case when funnel_config.exclusion_{{ j }}_after_step = 1 then stream.next_exclusion_{{ j }} end
+                as exclusion_{{ j }}_ordinal,
+            case when funnel_config.exclusion_{{ j }}_after_step = 1 then stream.next_exclusion_{{ j }}_at end
+                as exclusion_{{ j }}_at
+        {%- endfor %}
+    from stream
+    inner join funnel_config
+        on stream.funnel_id = funnel_config.funnel_id
+    where stream.matches_step_1 = 1
+        and funnel_config.ordering in ('ordered', 'strict')
+
+),
+
+{%- for k in steps if k > 1 %}
+
+step_{{ k }} as (
+
+    select
+        previous.*,
+        reached.ordinal as ordinal_{{ k }},
+        reached.event_at as step_{{ k }}_at
+        {%- for later in steps if later > k %},
+            reached.next_step_{{ later }} as next_pointer_{{ later }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            case
+                when funnel_config.exclusion_{{ j }}_after_step = {{ k }} then reached.next_exclusion_{{ j }}
+            end as exclusion_{{ j }}_ordinal_from_{{ k }},
+            case
+                when funnel_config.exclusion_{{ j }}_after_step = {{ k }} then reached.next_exclusion_{{ j }}_at
+            end as exclusion_{{ j }}_at_from_{{ k }}
+        {%- endfor %}
+    from step_{{ k - 1 }}{{ '_carried' if k > 2 else '' }} as previous
+    inner join funnel_config
+        on previous.funnel_id = funnel_config.funnel_id
+    left join stream as reached
+        on previous.funnel_id = reached.funnel_id
+            and previous.actor_id = reached.actor_id
+            and funnel_config.step_count >= {{ k }}
+            and reached.matches_step_{{ k }} = 1
+            and reached.ordinal = case
+                when funnel_config.ordering = 'strict' then previous.ordinal_{{ k - 1 }} + 1
+                else previous.pointer_{{ k }}
+            end
+            and {{ micro_conversions.seconds_between('previous.step_1_at', 'reached.event_at') }}
+            <= funnel_config.window_seconds
+
+),
+
+step_{{ k }}_carried as (
+
+    select
+        funnel_id,
+        actor_id,
+        entry_session_id
+        {%- for reached_step in steps if reached_step <= k %},
+            ordinal_{{ reached_step }},
+            step_{{ reached_step }}_at
+        {%- endfor %}
+        {%- for later in steps if later > k %},
+            -- null once a step is missed: no later step can be reached
+            next_pointer_{{ later }} as pointer_{{ later }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            coalesce(exclusion_{{ j }}_ordinal, exclusion_{{ j }}_ordinal_from_{{ k }}) as exclusion_{{ j }}_ordinal,
+            coalesce(exclusion_{{ j }}_at, exclusion_{{ j }}_at_from_{{ k }}) as exclusion_{{ j }}_at
+        {%- endfor %}
+    from step_{{ k }}
+
+),
+
+{%- endfor %}
+
+ordered_attempts as (
+
+    select
+        attempts.funnel_id,
+        attempts.actor_id,
+        attempts.entry_session_id,
+        attempts.ordinal_1 as start_ordinal
+        {%- for k in steps %},
+            attempts.step_{{ k }}_at
+        {%- endfor %},
+        {%- for k in steps %}
+            case when attempts.ordinal_{{ k }} is not null then 1 else 0 end{{ ' +' if not loop.last else '' }}
+        {%- endfor %} as furthest_step,
+        {%- for j in exclusions %}
+            (
+                attempts.exclusion_{{ j }}_ordinal is not null
+                and case funnel_config.exclusion_{{ j }}_before_step
+                    {%- for k in steps %}
+                    when {{ k }} then coalesce(
+                        attempts.exclusion_{{ j }}_ordinal < attempts.ordinal_{{ k }},
+                        {{ micro_conversions.seconds_between('attempts.step_1_at', 'attempts.exclusion_' ~ j ~ '_at') }}
+                        <= funnel_config.window_seconds
+                    )
+                    {%- endfor %}
+                end
+            ){{ ' or' if not loop.last else '' }}
+        {%- endfor %} as is_excluded
+    from step_{{ micro_conversions.max_funnel_steps() }}_carried as attempts
+    inner join funnel_config
+        on attempts.funnel_id = funnel_config.funnel_id
+
+),
+
+-- Unordered funnels: for each attempt, where its window ends in the actor's events.
+unordered_starts as (
+
+    select
+        stream.*,
+        funnel_config.window_seconds,
+        {{ dbt.dateadd('second', 'funnel_config.window_seconds', 'stream.event_at') }} as window_ends_at
+    from stream
+    inner join funnel_config
+        on stream.funnel_id = funnel_config.funnel_id
+    where funnel_config.ordering = 'unordered'
+        and stream.first_step is not null
+
+),
+
+window_probes as (
+
+    select
+        funnel_id,
+        actor_id,
+        event_at as sort_at,
+        0 as is_probe,
+        ordinal,
+        cast(null as {{ dbt.type_bigint() }}) as start_ordinal
+    from unordered_starts
+
+    union all
+
+    select
+        funnel_id,
+        actor_id,
+        window_ends_at as sort_at,
+        1 as is_probe,
+        cast(null as {{ dbt.type_bigint() }}) as ordinal,
+        ordinal as start_ordinal
+    from unordered_starts
+
+),
+
+window_ends as (
+
+    select
+        funnel_id,
+        actor_id,
+        start_ordinal,
+        last_ordinal_in_window
+    from (
+        select
+            *,
+            -- the last event at or before the window's end (probes sort after events at the same time)
+            max(ordinal) over (
+                partition by funnel_id, actor_id
+                order by sort_at, is_probe
+                rows between unbounded preceding and current row
+            ) as last_ordinal_in_window
+        from window_probes
+    ) as probed
+    where is_probe = 1
+
+),
+
+unordered_attempts as (
+
+    select
+        starts.funnel_id,
+        starts.actor_id,
+        starts.session_id as entry_session_id,
+        starts.ordinal as start_ordinal,
+        starts.event_at as step_1_at
+        {%- for k in steps if k > 1 %},
+            cast(null as timestamp) as step_{{ k }}_at
+        {%- endfor %},
+        {%- for k in steps %}
+            case
+                when funnel_config.step_count >= {{ k }}
+                    and window_end.events_through_step_{{ k }} - starts.events_through_step_{{ k }} + starts.matches_step_{{ k }}
+                    >= funnel_steps_{{ k }}.goal_occurrence
+                    then 1
+                else 0
+            end{{ ' +' if not loop.last else '' }}
+        {%- endfor %} as steps_with_goal,
+        window_end.ordinal - starts.ordinal + 1 as events_in_window
+    from unordered_starts as starts
+    inner join funnel_config
+        on starts.funnel_id = funnel_config.funnel_id
+    inner join window_ends
+        on starts.funnel_id = window_ends.funnel_id
+            and starts.actor_id = window_ends.actor_id
+            and starts.ordinal = window_ends.start_ordinal
+    inner join stream as window_end
+        on window_ends.funnel_id = window_end.funnel_id
+            and window_ends.actor_id = window_end.actor_id
+            and window_ends.last_ordinal_in_window = window_end.ordinal
+    {%- for k in steps %}
+    left join {{ ref('stg_funnel_steps') }} as funnel_steps_{{ k }}
+        on starts.funnel_id = funnel_steps_{{ k }}.funnel_id
+            and funnel_steps_{{ k }}.step_number = {{ k }}
+    {%- endfor %}
+
+),
+
+attempts as (
+
+    select
+        funnel_id,
+        actor_id,
+        entry_session_id,
+        start_ordinal
+        {%- for k in steps %},
+            step_{{ k }}_at
+        {%- endfor %},
+        furthest_step,
+        coalesce(is_excluded, false) as is_excluded
+    from ordered_attempts
+
+    union all
+
+    select
+        funnel_id,
+        actor_id,
+        entry_session_id,
+        start_ordinal
+        {%- for k in steps %},
+            step_{{ k }}_at
+        {%- endfor %},
+        -- an event fills one step at most
+        case when events_in_window < steps_with_goal then events_in_window else steps_with_goal end as furthest_step,
+        false as is_excluded
+    from unordered_attempts
+
+),
+
+final as (
+
+    select
+        attempts.funnel_id,
+        attempts.actor_id,
+        cast(row_number() over (
+            partition by attempts.funnel_id, attempts.actor_id order by attempts.start_ordinal
+        ) as {{ dbt.type_int() }}) as attempt_number,
+        attempts.entry_session_id,
+        {%- for k in steps %}
+            attempts.step_{{ k }}_at,
+        {%- endfor %}
+        cast(attempts.furthest_step as {{ dbt.type_int() }}) as furthest_step,
+        attempts.is_excluded,
+        {{ dbt.dateadd('second', 'funnel_config.window_seconds', 'attempts.step_1_at') }} as window_ends_at,
+        {{ dbt.dateadd('second', 'funnel_config.window_seconds', 'attempts.step_1_at') }} > data_cutoff.last_event_at
+            as is_window_open
+    from attempts
+    inner join funnel_config
+        on attempts.funnel_id = funnel_config.funnel_id
+    cross join data_cutoff
+
+)
+
+select * from final

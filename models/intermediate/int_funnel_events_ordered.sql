@@ -1,0 +1,203 @@
+{{ config(materialized="table") }}
+{#-
+    One row per funnel x actor x event that matters to the funnel (grain: funnel_id, actor_id,
+    ordinal): events matching a step or exclusion goal of the funnel, or every event of the actor
+    for a strict funnel (any other event breaks a strict funnel). The actor is the session
+    (scope `session`) or the person: the stitched user id, else the visitor id (scope `visitor`).
+
+    `ordinal` orders an actor's events by time; events at the same time are ordered by the
+    lowest step they match (so different events at the same timestamp count as in order), then
+    by event id. `next_step_k` is the ordinal of the next event after this one that matches step
+    k, `next_exclusion_j` / `next_exclusion_j_at` of the next event of exclusion rule j, and
+    `events_through_step_k` counts the actor's events matching step k up to this one: together
+    they let every attempt be followed with equi-joins and windows, in time linear in events.
+-#}
+{%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
+{%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
+
+with
+
+funnels as (
+
+    select * from {{ ref('stg_funnels') }}
+
+),
+
+funnel_steps as (
+
+    select * from {{ ref('stg_funnel_steps') }}
+
+),
+
+funnel_exclusions as (
+
+    select * from {{ ref('stg_funnel_exclusions') }}
+
+),
+
+goal_events as (
+
+    select * from {{ ref('int_goal_events_matched') }}
+
+),
+
+events as (
+
+    select * from {{ ref('int_events_sessionized') }}
+
+),
+
+step_matches as (
+
+    select
+        funnel_steps.funnel_id,
+        goal_events.event_id,
+        min(funnel_steps.step_number) as first_step
+        {%- for k in steps %},
+            max(case when funnel_steps.step_number = {{ k }} then 1 else 0 end) as matches_step_{{ k }}
+        {%- endfor %}
+    from goal_events
+    inner join funnel_steps
+        on goal_events.goal_id = funnel_steps.goal_id
+    group by funnel_steps.funnel_id, goal_events.event_id
+
+),
+
+exclusion_matches as (
+
+    select
+        funnel_exclusions.funnel_id,
+        goal_events.event_id
+        {%- for j in exclusions %},
+            max(case when funnel_exclusions.exclusion_number = {{ j }} then 1 else 0 end) as matches_exclusion_{{ j }}
+        {%- endfor %}
+    from goal_events
+    inner join funnel_exclusions
+        on goal_events.goal_id = funnel_exclusions.goal_id
+    group by funnel_exclusions.funnel_id, goal_events.event_id
+
+),
+
+funnel_event_flags as (
+
+    select
+        coalesce(step_matches.funnel_id, exclusion_matches.funnel_id) as funnel_id,
+        coalesce(step_matches.event_id, exclusion_matches.event_id) as event_id,
+        step_matches.first_step
+        {%- for k in steps %},
+            coalesce(step_matches.matches_step_{{ k }}, 0) as matches_step_{{ k }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            coalesce(exclusion_matches.matches_exclusion_{{ j }}, 0) as matches_exclusion_{{ j }}
+        {%- endfor %}
+    from step_matches
+    full outer join exclusion_matches
+        on step_matches.funnel_id = exclusion_matches.funnel_id
+            and step_matches.event_id = exclusion_matches.event_id
+
+),
+
+-- Ordered and unordered funnels: only the events that match the funnel's goals.
+matching_events as (
+
+    select
+        funnels.funnel_id,
+        case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
+            as actor_id,
+        events.event_id,
+        events.event_at,
+        events.session_id,
+        flags.first_step
+        {%- for k in steps %},
+            flags.matches_step_{{ k }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            flags.matches_exclusion_{{ j }}
+        {%- endfor %}
+    from funnel_event_flags as flags
+    inner join funnels
+        on flags.funnel_id = funnels.funnel_id
+    inner join events
+        on flags.event_id = events.event_id
+    where funnels.ordering != 'strict'
+
+),
+
+-- Strict funnels: every event of the actor, since any other event breaks the chain.
+all_events as (
+
+    select
+        funnels.funnel_id,
+        case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
+            as actor_id,
+        events.event_id,
+        events.event_at,
+        events.session_id,
+        flags.first_step
+        {%- for k in steps %},
+            coalesce(flags.matches_step_{{ k }}, 0) as matches_step_{{ k }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            coalesce(flags.matches_exclusion_{{ j }}, 0) as matches_exclusion_{{ j }}
+        {%- endfor %}
+    from funnels
+    cross join events
+    left join funnel_event_flags as flags
+        on funnels.funnel_id = flags.funnel_id
+            and events.event_id = flags.event_id
+    where funnels.ordering = 'strict'
+
+),
+
+stream as (
+
+    select * from matching_events
+    union all
+    select * from all_events
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by funnel_id, actor_id
+            order by event_at, coalesce(first_step, {{ micro_conversions.max_funnel_steps() + 1 }}), event_id
+        ) as ordinal
+    from stream
+
+),
+
+final as (
+
+    select
+        funnel_id,
+        actor_id,
+        ordinal,
+        event_id,
+        event_at,
+        session_id,
+        first_step
+        {%- for k in steps %},
+            matches_step_{{ k }},
+            min(case when matches_step_{{ k }} = 1 then ordinal end) over (
+                partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
+            ) as next_step_{{ k }},
+            sum(matches_step_{{ k }}) over (
+                partition by funnel_id, actor_id order by ordinal rows between unbounded preceding and current row
+            ) as events_through_step_{{ k }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            min(case when matches_exclusion_{{ j }} = 1 then ordinal end) over (
+                partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
+            ) as next_exclusion_{{ j }},
+            min(case when matches_exclusion_{{ j }} = 1 then event_at end) over (
+                partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
+            ) as next_exclusion_{{ j }}_at
+        {%- endfor %}
+    from numbered
+
+)
+
+select * from final

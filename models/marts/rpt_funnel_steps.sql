@@ -1,0 +1,1 @@
+{{ micro_conversions.funnel_step_report([]) }}

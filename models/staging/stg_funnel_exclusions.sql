@@ -1,0 +1,36 @@
+{#-
+    One row per funnel exclusion rule (grain: funnel_id, exclusion_number), typed from the
+    `funnel_exclusions` seed: an attempt with an event of `goal_id` after its step `after_step`
+    and before its step `before_step` (or, when that step is not reached, inside the window)
+    excludes the actor from the funnel.
+-#}
+with
+
+exclusions as (
+
+    select * from {{ ref('funnel_exclusions') }}
+
+),
+
+typed as (
+
+    select
+        lower(trim(funnel_id)) as funnel_id,
+        lower(trim(goal_id)) as goal_id,
+        cast({{ micro_conversions.safe_cast_number('after_step') }} as {{ dbt.type_int() }}) as after_step,
+        cast({{ micro_conversions.safe_cast_number('before_step') }} as {{ dbt.type_int() }}) as before_step
+    from exclusions
+
+),
+
+final as (
+
+    select
+        *,
+        cast(row_number() over (partition by funnel_id order by after_step, before_step, goal_id) as {{ dbt.type_int() }})
+            as exclusion_number
+    from typed
+
+)
+
+select * from final
