@@ -47,3 +47,10 @@
     {%- endif -%}
     {{ return(extra) }}
 {%- endmacro %}
+
+{#- ", <prefix><column>" for each column (quoted): extra columns appended to a select list. -#}
+{% macro trailing_columns(columns, prefix='') -%}
+    {%- for column in columns -%}
+        , {{ prefix }}{{ adapter.quote(column) }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -57,3 +57,10 @@
         {%- endfor -%}
     ), '')
 {%- endmacro %}
+
+{#- ", <value> as <prefix><name>" for each query parameter name: the raw value, e-mails redacted. -#}
+{% macro url_parameter_columns(url, names, prefix) -%}
+    {%- for name in names -%}
+        , {{ micro_conversions.redact_emails(micro_conversions.url_parameter(url, name)) }} as {{ prefix }}{{ name }}
+    {%- endfor -%}
+{%- endmacro %}

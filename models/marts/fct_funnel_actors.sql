@@ -6,6 +6,8 @@
 -#}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 
+-- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
+-- noqa: disable=LT02
 with
 
 attempts as (

@@ -57,11 +57,7 @@ page_urls_parsed as (
         -- Only allow-listed parameters survive, in a fixed order.
         {{ micro_conversions.query_string(allowed, prefix='page_param_') }} as page_query
     from (
-        select
-            page_url
-            {%- for name in allowed %},
-                {{ micro_conversions.redact_emails(micro_conversions.url_parameter('page_url', name)) }} as page_param_{{ name }}
-            {%- endfor %}
+        select page_url{{ micro_conversions.url_parameter_columns('page_url', allowed, 'page_param_') }}
         from page_urls
     ) as with_allowed_parameters
 
@@ -242,9 +238,7 @@ final as (
         events.is_bot,
         events.revenue,
         events.loaded_at
-        {%- for column in extra_columns %},
-            events.{{ adapter.quote(column) }}
-        {%- endfor %}
+    {{ micro_conversions.trailing_columns(extra_columns, 'events.') }}
     from sources as events
     left join channels
         on events.traffic_source = channels.traffic_source
