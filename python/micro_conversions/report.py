@@ -50,6 +50,14 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
         order by any_value(goal_kind), sum(converting_sessions) desc
         """
     ).fetchall()
+    funnel_steps = con.sql(
+        """
+        select funnel_id, step_number, step_name, actors_reached, conversion_rate_from_previous,
+               conversion_rate_from_start, median_seconds_from_previous
+        from rpt_funnel_steps
+        order by funnel_id, step_number
+        """
+    ).fetchall()
     support = one("select avg(case when counts_toward_conversion_rate then 0.0 else 1 end) from fct_sessions")[0]
     lines = [
         f"Raw rows {raw:,} = staged {staged:,} + duplicates {dups:,} + quarantined {quarantined:,}"
@@ -68,6 +76,12 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
             f"true rate {ce / ne if ne else float('nan'):6.2%}  value {v:>10,.2f}"
             for g, k, x, c, n, v, ce, ne in goals
         ],
+        "Funnels (actors at each step; conversion from the previous step and from the start; median time):",
+        *[
+            f"  {f if step == 1 else '':<26} {step}. {name:<20} {reached:>6,}  {prev:6.1%}  {start:6.1%}"
+            + (f"  {median / 60:7.1f} min" if median is not None else "")
+            for f, step, name, reached, prev, start, median in funnel_steps
+        ],
     ]
     return "\n".join(lines)
 
@@ -84,7 +98,8 @@ def main(argv=None) -> int:
     try:
         print(
             f"Marts in {args.database.resolve()} (schema main): fct_sessions, dim_visitors, dim_goals, "
-            "fct_goal_completions, rpt_goal_conversion_daily, rpt_goal_conversion_daily_by_channel_device"
+            "fct_goal_completions, rpt_goal_conversion_daily(_by_channel_device), dim_funnels, fct_funnel_actors, "
+            "rpt_funnel_steps(_daily, _by_channel_device)"
         )
         print(headline(con))
     finally:
