@@ -104,16 +104,23 @@ def test_rate_tests_fail_on_bad_rates(project):
 
 
 def test_business_goals_and_intents_replace_the_demo_ones(project, tmp_path):
-    """A business swaps in its own goals and intents (seed files only, no SQL) and rebuilds."""
+    """A business swaps in its own goals, intents and funnels (seed files only, no SQL) and rebuilds."""
     (project / "seeds" / "goals.csv").write_text(
         "goal_id,goal_name,goal_kind,goal_type,event_name,page_path_regex,threshold,goal_value,stage,is_experimental\n"
         "lead,Newsletter lead,macro,event,newsletter_signup,,,25,purchase,\n"
-        "guide,Guide page,micro,destination,,^/resources/,,,interest,\n"
+        "guide,Guide read,micro,destination,,^/blog/,,,interest,\n"
     )
     (project / "seeds" / "session_intents.csv").write_text(
         "intent,priority,event_name,page_path_regex,counts_toward_conversion_rate\n"
         "after_sales,1,,^/(returns|order-status|help),false\n"
     )
+    (project / "seeds" / "funnels.csv").write_text(
+        "funnel_id,funnel_name,scope,ordering,window_seconds\nlead_journey,Guide to lead,visitor,ordered,604800\n"
+    )
+    (project / "seeds" / "funnel_steps.csv").write_text(
+        "funnel_id,step_number,step_name,goal_id\nlead_journey,1,Guide read,guide\nlead_journey,2,Lead,lead\n"
+    )
+    (project / "seeds" / "funnel_exclusions.csv").write_text("funnel_id,goal_id,after_step,before_step\n")
     result = _build(project)
     assert result.success, failures(result)
     import duckdb
@@ -129,6 +136,9 @@ def test_business_goals_and_intents_replace_the_demo_ones(project, tmp_path):
             "select count(distinct session_id) from int_events_sessionized where event_name = 'newsletter_signup'"
         ).fetchone()[0]
         intents = dict(con.sql("select intent, count(*) from fct_sessions group by 1").fetchall())
+        funnel = con.sql("select step_number, actors_reached from rpt_funnel_steps order by 1").fetchall()
     assert goals == ["guide", "lead"]
     assert leads == macro == signups > 0
     assert set(intents) == {"after_sales", "browsing"}
+    assert [step for step, _ in funnel] == [1, 2]
+    assert funnel[0][1] >= funnel[1][1] > 0
