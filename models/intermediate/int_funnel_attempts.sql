@@ -76,18 +76,27 @@ step_1 as (
     select
         stream.funnel_id,
         stream.actor_id,
+        stream.session_id as entry_session_id,
+        funnel_config.ordering,
+        funnel_config.window_seconds,
+        funnel_config.step_count,
         stream.ordinal as ordinal_1,
-        stream.event_at as step_1_at,
-        stream.session_id as entry_session_id
+        stream.event_at as step_1_at
         {%- for k in steps if k > 1 %},
             stream.next_step_{{ k }} as pointer_{{ k }}
         {%- endfor %}
         {%- for j in exclusions %},
+            funnel_config.exclusion_{{ j }}_after_step,
             case when funnel_config.exclusion_{{ j }}_after_step = 1 then stream.next_exclusion_{{ j }} end
                 as exclusion_{{ j }}_ordinal,
             case when funnel_config.exclusion_{{ j }}_after_step = 1 then stream.next_exclusion_{{ j }}_at end
                 as exclusion_{{ j }}_at
-        {%- endfor %}
+        {%- endfor %},
+        -- The ordinal step 2 must have: the next event (strict) or the next step-2 event (ordered).
+        case
+            when funnel_config.step_count >= 2 and funnel_config.ordering = 'strict' then stream.ordinal + 1
+            when funnel_config.step_count >= 2 then stream.next_step_2
+        end as target_2
     from stream
     inner join funnel_config
         on stream.funnel_id = funnel_config.funnel_id
@@ -98,37 +107,50 @@ step_1 as (
 
 {%- for k in steps if k > 1 %}
 
-step_{{ k }} as (
+-- Step {{ k }}: one equi-join on the ordinal the previous step points to. The window is checked
+-- after the join, not in it: a range condition inside the join would turn it into a loop join.
+step_{{ k }}_joined as (
 
     select
         previous.*,
-        reached.ordinal as ordinal_{{ k }},
-        reached.event_at as step_{{ k }}_at
+        reached.ordinal as reached_ordinal,
+        reached.event_at as reached_at,
+        {{ micro_conversions.seconds_between('previous.step_1_at', 'reached.event_at') }}
+        <= previous.window_seconds as is_in_window
         {%- for later in steps if later > k %},
-            reached.next_step_{{ later }} as next_pointer_{{ later }}
+            reached.next_step_{{ later }} as reached_next_step_{{ later }}
         {%- endfor %}
         {%- for j in exclusions %},
-            case
-                when funnel_config.exclusion_{{ j }}_after_step = {{ k }} then reached.next_exclusion_{{ j }}
-            end as exclusion_{{ j }}_ordinal_from_{{ k }},
-            case
-                when funnel_config.exclusion_{{ j }}_after_step = {{ k }} then reached.next_exclusion_{{ j }}_at
-            end as exclusion_{{ j }}_at_from_{{ k }}
+            reached.next_exclusion_{{ j }} as reached_next_exclusion_{{ j }},
+            reached.next_exclusion_{{ j }}_at as reached_next_exclusion_{{ j }}_at
         {%- endfor %}
     from step_{{ k - 1 }}{{ '_carried' if k > 2 else '' }} as previous
-    inner join funnel_config
-        on previous.funnel_id = funnel_config.funnel_id
     left join stream as reached
         on previous.funnel_id = reached.funnel_id
             and previous.actor_id = reached.actor_id
-            and funnel_config.step_count >= {{ k }}
+            and previous.target_{{ k }} = reached.ordinal
             and reached.matches_step_{{ k }} = 1
-            and reached.ordinal = case
-                when funnel_config.ordering = 'strict' then previous.ordinal_{{ k - 1 }} + 1
-                else previous.pointer_{{ k }}
-            end
-            and {{ micro_conversions.seconds_between('previous.step_1_at', 'reached.event_at') }}
-            <= funnel_config.window_seconds
+
+),
+
+step_{{ k }} as (
+
+    select
+        *,
+        case when is_in_window then reached_ordinal end as ordinal_{{ k }},
+        case when is_in_window then reached_at end as step_{{ k }}_at
+        {%- for later in steps if later > k %},
+            case when is_in_window then reached_next_step_{{ later }} end as next_pointer_{{ later }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            case
+                when is_in_window and exclusion_{{ j }}_after_step = {{ k }} then reached_next_exclusion_{{ j }}
+            end as exclusion_{{ j }}_ordinal_from_{{ k }},
+            case
+                when is_in_window and exclusion_{{ j }}_after_step = {{ k }} then reached_next_exclusion_{{ j }}_at
+            end as exclusion_{{ j }}_at_from_{{ k }}
+        {%- endfor %}
+    from step_{{ k }}_joined
 
 ),
 
@@ -137,7 +159,10 @@ step_{{ k }}_carried as (
     select
         funnel_id,
         actor_id,
-        entry_session_id
+        entry_session_id,
+        ordering,
+        window_seconds,
+        step_count
         {%- for reached_step in steps if reached_step <= k %},
             ordinal_{{ reached_step }},
             step_{{ reached_step }}_at
@@ -147,9 +172,17 @@ step_{{ k }}_carried as (
             next_pointer_{{ later }} as pointer_{{ later }}
         {%- endfor %}
         {%- for j in exclusions %},
+            exclusion_{{ j }}_after_step,
             coalesce(exclusion_{{ j }}_ordinal, exclusion_{{ j }}_ordinal_from_{{ k }}) as exclusion_{{ j }}_ordinal,
             coalesce(exclusion_{{ j }}_at, exclusion_{{ j }}_at_from_{{ k }}) as exclusion_{{ j }}_at
         {%- endfor %}
+        {%- if k < micro_conversions.max_funnel_steps() %},
+            case
+                when ordinal_{{ k }} is null or step_count < {{ k + 1 }} then null
+                when ordering = 'strict' then ordinal_{{ k }} + 1
+                else next_pointer_{{ k + 1 }}
+            end as target_{{ k + 1 }}
+        {%- endif %}
     from step_{{ k }}
 
 ),
