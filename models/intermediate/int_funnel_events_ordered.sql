@@ -1,5 +1,7 @@
 {{ config(materialized="table") }}
-{#-
+-- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
+-- noqa: disable=LT02
+{#
     One row per funnel x actor x event that matters to the funnel (grain: funnel_id, actor_id,
     ordinal): events matching a step or exclusion goal of the funnel, or every event of the actor
     for a strict funnel (any other event breaks a strict funnel). The actor is the session
@@ -14,9 +16,22 @@
 -#}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 {%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
+{%- set stream_columns -%}
+        funnels.funnel_id,
+        case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
+            as actor_id,
+        events.event_id,
+        events.event_at,
+        events.session_id,
+        flags.first_step
+        {%- for k in steps %},
+            coalesce(flags.matches_step_{{ k }}, 0) as matches_step_{{ k }}
+        {%- endfor %}
+        {%- for j in exclusions %},
+            coalesce(flags.matches_exclusion_{{ j }}, 0) as matches_exclusion_{{ j }}
+        {%- endfor %}
+{%- endset -%}
 
--- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
--- noqa: disable=LT02
 with
 
 funnels as (
@@ -49,73 +64,50 @@ events as (
 
 ),
 
-step_matches as (
+-- Step goals and exclusion goals of every funnel, in one list.
+funnel_goals as (
 
     select
-        funnel_steps.funnel_id,
-        goal_events.event_id,
-        min(funnel_steps.step_number) as first_step
-        {%- for k in steps %},
-            max(case when funnel_steps.step_number = {{ k }} then 1 else 0 end) as matches_step_{{ k }}
-        {%- endfor %}
-    from goal_events
-    inner join funnel_steps
-        on goal_events.goal_id = funnel_steps.goal_id
-    group by funnel_steps.funnel_id, goal_events.event_id
+        funnel_id,
+        goal_id,
+        step_number,
+        cast(null as {{ dbt.type_int() }}) as exclusion_number
+    from funnel_steps
 
-),
-
-exclusion_matches as (
+    union all
 
     select
-        funnel_exclusions.funnel_id,
-        goal_events.event_id
-        {%- for j in exclusions %},
-            max(case when funnel_exclusions.exclusion_number = {{ j }} then 1 else 0 end) as matches_exclusion_{{ j }}
-        {%- endfor %}
-    from goal_events
-    inner join funnel_exclusions
-        on goal_events.goal_id = funnel_exclusions.goal_id
-    group by funnel_exclusions.funnel_id, goal_events.event_id
+        funnel_id,
+        goal_id,
+        cast(null as {{ dbt.type_int() }}) as step_number,
+        exclusion_number
+    from funnel_exclusions
 
 ),
 
 funnel_event_flags as (
 
     select
-        coalesce(step_matches.funnel_id, exclusion_matches.funnel_id) as funnel_id,
-        coalesce(step_matches.event_id, exclusion_matches.event_id) as event_id,
-        step_matches.first_step
+        funnel_goals.funnel_id,
+        goal_events.event_id,
+        min(funnel_goals.step_number) as first_step
         {%- for k in steps %},
-            coalesce(step_matches.matches_step_{{ k }}, 0) as matches_step_{{ k }}
+            max(case when funnel_goals.step_number = {{ k }} then 1 else 0 end) as matches_step_{{ k }}
         {%- endfor %}
         {%- for j in exclusions %},
-            coalesce(exclusion_matches.matches_exclusion_{{ j }}, 0) as matches_exclusion_{{ j }}
+            max(case when funnel_goals.exclusion_number = {{ j }} then 1 else 0 end) as matches_exclusion_{{ j }}
         {%- endfor %}
-    from step_matches
-    full outer join exclusion_matches
-        on step_matches.funnel_id = exclusion_matches.funnel_id
-            and step_matches.event_id = exclusion_matches.event_id
+    from goal_events
+    inner join funnel_goals
+        on goal_events.goal_id = funnel_goals.goal_id
+    group by funnel_goals.funnel_id, goal_events.event_id
 
 ),
 
 -- Ordered and unordered funnels: only the events that match the funnel's goals.
 matching_events as (
 
-    select
-        funnels.funnel_id,
-        case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
-            as actor_id,
-        events.event_id,
-        events.event_at,
-        events.session_id,
-        flags.first_step
-        {%- for k in steps %},
-            flags.matches_step_{{ k }}
-        {%- endfor %}
-        {%- for j in exclusions %},
-            flags.matches_exclusion_{{ j }}
-        {%- endfor %}
+    select {{ stream_columns }}
     from funnel_event_flags as flags
     inner join funnels
         on flags.funnel_id = funnels.funnel_id
@@ -128,20 +120,7 @@ matching_events as (
 -- Strict funnels: every event of the actor, since any other event breaks the chain.
 all_events as (
 
-    select
-        funnels.funnel_id,
-        case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
-            as actor_id,
-        events.event_id,
-        events.event_at,
-        events.session_id,
-        flags.first_step
-        {%- for k in steps %},
-            coalesce(flags.matches_step_{{ k }}, 0) as matches_step_{{ k }}
-        {%- endfor %}
-        {%- for j in exclusions %},
-            coalesce(flags.matches_exclusion_{{ j }}, 0) as matches_exclusion_{{ j }}
-        {%- endfor %}
+    select {{ stream_columns }}
     from funnels
     cross join events
     left join funnel_event_flags as flags
