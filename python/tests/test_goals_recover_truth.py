@@ -27,7 +27,9 @@ PLANTED = {
     "product_view": lambda r: r["product_views"] > 0,
     "blog_view": lambda r: r["blog_post_views"] > 0,
 }
-EXPERIMENTAL = {"social_share"}
+# Page-view goals used as funnel steps are experimental in the demo: a landing page alone would
+# otherwise make nearly every session "engaged".
+EXPERIMENTAL = {"social_share", "product_view", "blog_view"}
 MACRO = {"purchase"}
 
 
