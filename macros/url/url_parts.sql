@@ -64,3 +64,18 @@
         , {{ micro_conversions.redact_emails(micro_conversions.url_parameter(url, name)) }} as {{ prefix }}{{ name }}
     {%- endfor -%}
 {%- endmacro %}
+
+{#-
+    Pairs (key, page_path) of each rule in `rules` with each distinct page path of `events` that
+    its regular expression matches: the regular expressions run once per distinct path, never once
+    per event. Rules without a regex are left out.
+-#}
+{% macro page_paths_matching(rules, key_column, regex_column, events) -%}
+    select
+        rules.{{ key_column }},
+        page_paths.page_path
+    from {{ rules }} as rules
+    inner join (select distinct page_path from {{ events }}) as page_paths
+        on {{ micro_conversions.regexp_matches('page_paths.page_path', 'rules.' ~ regex_column) }}
+    where rules.{{ regex_column }} is not null
+{%- endmacro %}

@@ -202,6 +202,7 @@ ordered_attempts as (
         {%- for k in steps %}
             case when attempts.ordinal_{{ k }} is not null then 1 else 0 end{{ ' +' if not loop.last else '' }}
         {%- endfor %} as furthest_step,
+        coalesce(
         {%- for j in exclusions %}
             (
                 attempts.exclusion_{{ j }}_ordinal is not null
@@ -215,7 +216,7 @@ ordered_attempts as (
                     {%- endfor %}
                 end
             ){{ ' or' if not loop.last else '' }}
-        {%- endfor %} as is_excluded
+        {%- endfor %}, false) as is_excluded
     from step_{{ micro_conversions.max_funnel_steps() }}_carried as attempts
     inner join funnel_config
         on attempts.funnel_id = funnel_config.funnel_id
@@ -294,6 +295,9 @@ unordered_attempts as (
         {%- for k in steps if k > 1 %},
             cast(null as timestamp) as step_{{ k }}_at
         {%- endfor %},
+        -- an event fills one step at most: no more steps than events in the window
+        least(
+            window_end.ordinal - attempt_starts.ordinal + 1,
         {%- for k in steps %}
             case
                 when funnel_config.step_count >= {{ k }}
@@ -304,8 +308,9 @@ unordered_attempts as (
                     then 1
                 else 0
             end{{ ' +' if not loop.last else '' }}
-        {%- endfor %} as steps_with_goal,
-        window_end.ordinal - attempt_starts.ordinal + 1 as events_in_window
+        {%- endfor %}
+        ) as furthest_step,
+        false as is_excluded
     from unordered_starts as attempt_starts
     inner join funnel_config
         on attempt_starts.funnel_id = funnel_config.funnel_id
@@ -327,32 +332,9 @@ unordered_attempts as (
 
 attempts as (
 
-    select
-        funnel_id,
-        actor_id,
-        entry_session_id,
-        start_ordinal
-        {%- for k in steps %},
-            step_{{ k }}_at
-        {%- endfor %},
-        furthest_step,
-        coalesce(is_excluded, false) as is_excluded
-    from ordered_attempts
-
+    select * from ordered_attempts
     union all
-
-    select
-        funnel_id,
-        actor_id,
-        entry_session_id,
-        start_ordinal
-        {%- for k in steps %},
-            step_{{ k }}_at
-        {%- endfor %},
-        -- an event fills one step at most
-        case when events_in_window < steps_with_goal then events_in_window else steps_with_goal end as furthest_step,
-        false as is_excluded
-    from unordered_attempts
+    select * from unordered_attempts
 
 ),
 

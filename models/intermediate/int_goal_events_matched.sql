@@ -19,22 +19,9 @@ goals as (
 
 ),
 
-page_paths as (
-
-    select distinct page_path
-    from events
-
-),
-
 goal_paths as (
 
-    select
-        goals.goal_id,
-        page_paths.page_path
-    from goals
-    inner join page_paths
-        on {{ micro_conversions.regexp_matches('page_paths.page_path', 'goals.page_path_regex') }}
-    where goals.page_path_regex is not null
+    {{ micro_conversions.page_paths_matching('goals', 'goal_id', 'page_path_regex', 'events') }}
 
 ),
 

@@ -19,22 +19,9 @@ rules as (
 
 ),
 
-page_paths as (
-
-    select distinct page_path
-    from events
-
-),
-
 rule_paths as (
 
-    select
-        rules.rule_id,
-        page_paths.page_path
-    from rules
-    inner join page_paths
-        on {{ micro_conversions.regexp_matches('page_paths.page_path', 'rules.page_path_regex') }}
-    where rules.page_path_regex is not null
+    {{ micro_conversions.page_paths_matching('rules', 'rule_id', 'page_path_regex', 'events') }}
 
 ),
 
