@@ -6,6 +6,24 @@ sessions as (
 
 ),
 
+visitor_goals as (
+
+    select * from {{ ref('int_visitor_goals_aggregated') }}
+
+),
+
+goals as (
+
+    select * from {{ ref('stg_goals') }}
+
+),
+
+segment_rules as (
+
+    select * from {{ ref('stg_visitor_segments') }}
+
+),
+
 visitors as (
 
     select
@@ -21,30 +39,81 @@ visitors as (
         max(case when session_number = 1 then source end) as first_touch_source,
         max(case when session_number = 1 then medium end) as first_touch_medium,
         max(case when session_number = 1 then campaign end) as first_touch_campaign,
-        max(case when session_number = 1 then device_category end) as first_device_category
+        max(case when session_number = 1 then device_category end) as first_device_category,
+        -- The visitor's intent when every session had the same one, else null.
+        case when count(distinct intent) = 1 and count(intent) = count(*) then min(intent) end as only_intent
     from sessions
     group by visitor_id
+
+),
+
+visitor_micro_goals as (
+
+    select
+        visitor_goals.visitor_id,
+        count(*) as micro_goals_reached
+    from visitor_goals
+    inner join goals
+        on visitor_goals.goal_id = goals.goal_id
+    where goals.goal_kind = 'micro'
+        and not goals.is_experimental
+    group by visitor_goals.visitor_id
+
+),
+
+profiles as (
+
+    select
+        visitors.*,
+        coalesce(visitor_micro_goals.micro_goals_reached, 0) as micro_goals_reached
+    from visitors
+    left join visitor_micro_goals
+        on visitors.visitor_id = visitor_micro_goals.visitor_id
+
+),
+
+-- Every rule whose conditions all hold; the one with the lowest priority number wins.
+matching_segments as (
+
+    select
+        profiles.visitor_id,
+        segment_rules.segment,
+        row_number() over (partition by profiles.visitor_id order by segment_rules.priority) as rule_rank
+    from profiles
+    cross join segment_rules
+    left join visitor_goals as required_goals
+        on profiles.visitor_id = required_goals.visitor_id
+            and segment_rules.required_goal_id = required_goals.goal_id
+    where (segment_rules.converted is null or segment_rules.converted = (profiles.macro_conversions > 0))
+        and (segment_rules.required_goal_id is null or required_goals.goal_id is not null)
+        and (segment_rules.only_intent is null or segment_rules.only_intent = profiles.only_intent)
+        and (segment_rules.min_micro_goals is null or profiles.micro_goals_reached >= segment_rules.min_micro_goals)
 
 ),
 
 final as (
 
     select
-        visitor_id,
-        user_id,
-        first_seen_at,
-        last_seen_at,
-        sessions,
-        sessions > 1 as is_returning,
-        page_views,
-        events,
-        first_touch_channel,
-        first_touch_source,
-        first_touch_medium,
-        first_touch_campaign,
-        first_device_category,
-        macro_conversions > 0 as converted
-    from visitors
+        profiles.visitor_id,
+        profiles.user_id,
+        profiles.first_seen_at,
+        profiles.last_seen_at,
+        profiles.sessions,
+        profiles.sessions > 1 as is_returning,
+        profiles.page_views,
+        profiles.events,
+        profiles.first_touch_channel,
+        profiles.first_touch_source,
+        profiles.first_touch_medium,
+        profiles.first_touch_campaign,
+        profiles.first_device_category,
+        profiles.macro_conversions > 0 as converted,
+        cast(profiles.micro_goals_reached as {{ dbt.type_bigint() }}) as micro_goals_reached,
+        coalesce(matching_segments.segment, 'unsegmented') as segment
+    from profiles
+    left join matching_segments
+        on profiles.visitor_id = matching_segments.visitor_id
+            and matching_segments.rule_rank = 1
 
 )
 

@@ -1,0 +1,28 @@
+{#-
+    One row per visitor x goal the visitor reached (grain: visitor_id, goal_id), from the goal
+    fact so every goal rule lives in one place.
+-#}
+with
+
+completions as (
+
+    select * from {{ ref('fct_goal_completions') }}
+
+),
+
+final as (
+
+    select
+        visitor_id,
+        goal_id,
+        min(goal_kind) as goal_kind,
+        min(first_completed_at) as first_completed_at,
+        count(*) as sessions_reached,
+        sum(completions) as completions,
+        sum(goal_value) as goal_value
+    from completions
+    group by visitor_id, goal_id
+
+)
+
+select * from final
