@@ -15,56 +15,55 @@
        q(T3) = 1; q(T1) = min(34/70 * 3/2, 1) = 51/70; q(T2) = min(3/7 * 3, 51/70) = 51/70.
 -#}
 {%- set z = 1.959963984540054 -%}
+{%- set t1_se = 'sqrt(1.0 / 3 + 1 + 1 + 1.0 / 3)' -%}
+{%- set t2_se = 'sqrt(1 / 0.5 + 1 / 4.5 + 1 / 2.5 + 1 / 2.5)' -%}
+{%- set compared_columns = ['fisher_p_value', 'fisher_q_value', 'odds_ratio', 'odds_ratio_lower',
+    'odds_ratio_upper', 'absolute_lift', 'relative_lift'] %}
+-- noqa: disable=LT02,AL05
 with
 
-tables as (
+contingency_tables as (
 
-    select 'T1' as table_id, 4 as visitors_with, 3 as converted_with, 4 as visitors_without, 1 as converted_without
-    union all
-    select 'T2', 4, 0, 4, 2
-    union all
-    select 'T3', 0, 0, 8, 2
+    select *
+    from (
+        values ('T1', 4, 3, 4, 1), ('T2', 4, 0, 4, 2), ('T3', 0, 0, 8, 2)
+    ) as hand_tables (table_id, visitors_with, converted_with, visitors_without, converted_without)
 
 ),
 
 whole_numbers as (
 
-    select 0 as k union all select 1 union all select 2 union all select 3 union all select 4
-    union all select 5 union all select 6 union all select 7 union all select 8
+    select *
+    from (values (0), (1), (2), (3), (4), (5), (6), (7), (8)) as numbers (k)
 
 ),
 
-statistics as (
+computed as (
 
-    {{ micro_conversions.lift_statistics('tables', 'whole_numbers', ['table_id']) }}
+    {{ micro_conversions.lift_statistics('contingency_tables', 'whole_numbers', ['table_id']) }}
 
 ),
 
 expected as (
 
-    select
-        'T1' as table_id,
-        34.0 / 70 as fisher_p_value,
-        51.0 / 70 as fisher_q_value,
-        9.0 as odds_ratio,
-        exp(ln(9.0) - {{ z }} * sqrt(1.0 / 3 + 1 + 1 + 1.0 / 3)) as odds_ratio_lower,
-        exp(ln(9.0) + {{ z }} * sqrt(1.0 / 3 + 1 + 1 + 1.0 / 3)) as odds_ratio_upper,
-        false as odds_ratio_is_corrected,
-        0.5 as absolute_lift,
-        2.0 as relative_lift
-    union all
-    select
-        'T2',
-        3.0 / 7,
-        51.0 / 70,
-        1.0 / 9,
-        exp(ln(1.0 / 9) - {{ z }} * sqrt(1 / 0.5 + 1 / 4.5 + 1 / 2.5 + 1 / 2.5)),
-        exp(ln(1.0 / 9) + {{ z }} * sqrt(1 / 0.5 + 1 / 4.5 + 1 / 2.5 + 1 / 2.5)),
-        true,
-        -0.5,
-        -1.0
-    union all
-    select 'T3', 1.0, 1.0, null, null, null, false, null, null
+    select *
+    from (
+        values
+        (
+            'T1', 34.0 / 70, 51.0 / 70, 9.0,
+            exp(ln(9.0) - {{ z }} * {{ t1_se }}), exp(ln(9.0) + {{ z }} * {{ t1_se }}),
+            false, 0.5, 2.0
+        ),
+        (
+            'T2', 3.0 / 7, 51.0 / 70, 1.0 / 9,
+            exp(ln(1.0 / 9) - {{ z }} * {{ t2_se }}), exp(ln(1.0 / 9) + {{ z }} * {{ t2_se }}),
+            true, -0.5, -1.0
+        ),
+        ('T3', 1.0, 1.0, null, null, null, false, null, null)
+    ) as hand_results (
+        table_id, fisher_p_value, fisher_q_value, odds_ratio, odds_ratio_lower, odds_ratio_upper,
+        odds_ratio_is_corrected, absolute_lift, relative_lift
+    )
 
 ),
 
@@ -72,29 +71,26 @@ compared as (
 
     select
         expected.table_id,
-        statistics.table_id is null as is_missing,
-        {%- for column in ['fisher_p_value', 'fisher_q_value', 'odds_ratio', 'odds_ratio_lower',
-            'odds_ratio_upper', 'absolute_lift', 'relative_lift'] %}
+        computed.table_id is null as is_missing,
+        {%- for column in compared_columns %}
         case
-            when expected.{{ column }} is null then statistics.{{ column }} is not null
-            else statistics.{{ column }} is null
-                or abs(statistics.{{ column }} - expected.{{ column }}) > 1e-9 * greatest(1.0, abs(expected.{{ column }}))
+            when expected.{{ column }} is null then computed.{{ column }} is not null
+            else computed.{{ column }} is null
+                or abs(computed.{{ column }} - expected.{{ column }}) > 1e-9 * greatest(1.0, abs(expected.{{ column }}))
         end as {{ column }}_is_wrong,
         {%- endfor %}
-        statistics.odds_ratio_is_corrected is distinct from expected.odds_ratio_is_corrected as corrected_is_wrong
+        coalesce(computed.odds_ratio_is_corrected <> expected.odds_ratio_is_corrected, true) as corrected_is_wrong
     from expected
-    left join statistics
-        on expected.table_id = statistics.table_id
+    left join computed
+        on expected.table_id = computed.table_id
 
 )
 
-select * from compared
-where is_missing
-    or fisher_p_value_is_wrong
-    or fisher_q_value_is_wrong
-    or odds_ratio_is_wrong
-    or odds_ratio_lower_is_wrong
-    or odds_ratio_upper_is_wrong
-    or absolute_lift_is_wrong
-    or relative_lift_is_wrong
+select *
+from compared
+where
+    is_missing
+    {%- for column in compared_columns %}
+    or {{ column }}_is_wrong
+    {%- endfor %}
     or corrected_is_wrong

@@ -40,12 +40,12 @@ population as (
 pairs as (
 
     select
-        micro.goal_id as micro_goal_id,
-        macro.goal_id as macro_goal_id
-    from goals as micro
-    cross join goals as macro
-    where micro.goal_kind = 'micro'
-        and macro.goal_kind = 'macro'
+        micro_goals.goal_id as micro_goal_id,
+        macro_goals.goal_id as macro_goal_id
+    from goals as micro_goals
+    cross join goals as macro_goals
+    where micro_goals.goal_kind = 'micro'
+        and macro_goals.goal_kind = 'macro'
 
 ),
 

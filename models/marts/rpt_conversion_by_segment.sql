@@ -73,8 +73,7 @@ final as (
             'visitor_conversion_rate', 'coalesce(visitor_totals.converting_visitors, 0)',
             'coalesce(visitor_totals.visitors, 0)') }},
         cast(coalesce(visitor_totals.sessions, 0) as {{ dbt.type_bigint() }}) as sessions,
-        {{ micro_conversions.safe_ratio('visitor_totals.micro_goals_reached', 'visitor_totals.visitors') }}
-        as micro_goals_per_visitor,
+        {{ micro_conversions.safe_ratio('visitor_totals.micro_goals_reached', 'visitor_totals.visitors') }} as micro_goals_per_visitor,
         cast(coalesce(session_totals.micro_conversions, 0) as {{ dbt.type_bigint() }}) as micro_conversions,
         cast(coalesce(session_totals.macro_conversions, 0) as {{ dbt.type_bigint() }}) as macro_conversions,
         cast(coalesce(session_totals.goal_value, 0) as {{ micro_conversions.type_money() }}) as goal_value

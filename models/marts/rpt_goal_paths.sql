@@ -42,8 +42,7 @@ visitor_paths as (
         coalesce(micro_paths.goal_path, '(no micro-conversion)') as goal_path,
         coalesce(micro_paths.path_length, 0) as path_length,
         conversions.visitor_id is not null as converted,
-        {{ micro_conversions.seconds_between('visitors.first_seen_at', 'conversions.converted_at') }}
-        as seconds_to_convert
+        {{ micro_conversions.seconds_between('visitors.first_seen_at', 'conversions.converted_at') }} as seconds_to_convert
     from visitors
     left join micro_paths
         on visitors.visitor_id = micro_paths.visitor_id
@@ -93,8 +92,9 @@ final as (
         cast(count(*) as {{ dbt.type_bigint() }}) as visitors,
         cast(sum(case when converted then 1 else 0 end) as {{ dbt.type_bigint() }}) as converting_visitors,
         {{ micro_conversions.rate_columns('conversion_rate', 'sum(case when converted then 1 else 0 end)', 'count(*)') }},
-        cast({{ micro_conversions.percentile('seconds_to_convert', 0.5) }} as {{ micro_conversions.type_double() }})
-        as median_seconds_to_convert
+        cast(
+            {{ micro_conversions.percentile('seconds_to_convert', 0.5) }} as {{ micro_conversions.type_double() }}
+        ) as median_seconds_to_convert
     from folded
     group by goal_path
 

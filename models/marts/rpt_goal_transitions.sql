@@ -13,6 +13,17 @@ visitors as (
 
 ),
 
+last_steps as (
+
+    select
+        visitor_id,
+        max(step_number) as step_number,
+        max(case when goal_kind = 'macro' then 1 else 0 end) as converted
+    from journeys
+    group by visitor_id
+
+),
+
 -- Every visitor's journey with a '(start)' node at step 0 and, unless it ends in a macro goal,
 -- a '(drop-off)' node after its last goal.
 nodes as (
@@ -34,14 +45,7 @@ nodes as (
         coalesce(last_steps.step_number, 0) + 1 as step_number,
         '(drop-off)' as goal_id
     from visitors
-    left join (
-        select
-            visitor_id,
-            max(step_number) as step_number,
-            max(case when goal_kind = 'macro' then 1 else 0 end) as converted
-        from journeys
-        group by visitor_id
-    ) as last_steps
+    left join last_steps
         on visitors.visitor_id = last_steps.visitor_id
     where coalesce(last_steps.converted, 0) = 0
 
@@ -69,10 +73,8 @@ final as (
         from_goal_id,
         to_goal_id,
         cast(visitors as {{ dbt.type_bigint() }}) as visitors,
-        cast(sum(visitors) over (partition by step_number, from_goal_id) as {{ dbt.type_bigint() }})
-        as from_visitors,
-        {{ micro_conversions.safe_ratio('visitors', 'sum(visitors) over (partition by step_number, from_goal_id)') }}
-        as share_of_from
+        cast(sum(visitors) over (partition by step_number, from_goal_id) as {{ dbt.type_bigint() }}) as from_visitors,
+        {{ micro_conversions.safe_ratio('visitors', 'sum(visitors) over (partition by step_number, from_goal_id)') }} as share_of_from
     from transitions
 
 )

@@ -39,9 +39,9 @@ final as (
     select
         tables.micro_goal_id,
         tables.macro_goal_id,
-        micro.goal_name as micro_goal_name,
-        macro.goal_name as macro_goal_name,
-        micro.is_experimental as micro_goal_is_experimental,
+        micro_goals.goal_name as micro_goal_name,
+        macro_goals.goal_name as macro_goal_name,
+        micro_goals.is_experimental as micro_goal_is_experimental,
         cast(tables.visitors as {{ dbt.type_bigint() }}) as visitors,
         cast(tables.visitors_with as {{ dbt.type_bigint() }}) as visitors_with,
         cast(tables.converted_with as {{ dbt.type_bigint() }}) as converted_with,
@@ -65,23 +65,22 @@ final as (
         or tables.visitors_without < {{ var('micro_conversions__lift_min_visitors') }}
         or tables.converters < {{ var('micro_conversions__lift_min_conversions') }} as is_low_support,
         cast(tables.micro_sessions as {{ dbt.type_bigint() }}) as micro_completions,
-        cast(micro.goal_value as {{ micro_conversions.type_money() }}) as configured_goal_value,
-        {{ micro_conversions.safe_ratio('tables.macro_value_with', 'tables.visitors_with') }}
-        as macro_value_per_visitor_with,
-        {{ micro_conversions.safe_ratio('tables.macro_value_without', 'tables.visitors_without') }}
-        as macro_value_per_visitor_without,
+        cast(micro_goals.goal_value as {{ micro_conversions.type_money() }}) as configured_goal_value,
+        {{ micro_conversions.safe_ratio('tables.macro_value_with', 'tables.visitors_with') }} as macro_value_per_visitor_with,
+        {{ micro_conversions.safe_ratio('tables.macro_value_without', 'tables.visitors_without') }} as macro_value_per_visitor_without,
         -- The value gap per visitor, spread over the visitors' credited completions (sessions).
-        ({{ micro_conversions.safe_ratio('tables.macro_value_with', 'tables.visitors_with') }}
-            - {{ micro_conversions.safe_ratio('tables.macro_value_without', 'tables.visitors_without') }})
-        * tables.visitors_with / nullif(tables.micro_sessions, 0) as estimated_value_per_completion
+        (
+            {{ micro_conversions.safe_ratio('tables.macro_value_with', 'tables.visitors_with') }}
+            - {{ micro_conversions.safe_ratio('tables.macro_value_without', 'tables.visitors_without') }}
+        ) * tables.visitors_with / nullif(tables.micro_sessions, 0) as estimated_value_per_completion
     from tables
     inner join statistics
         on tables.micro_goal_id = statistics.micro_goal_id
             and tables.macro_goal_id = statistics.macro_goal_id
-    inner join goals as micro
-        on tables.micro_goal_id = micro.goal_id
-    inner join goals as macro
-        on tables.macro_goal_id = macro.goal_id
+    inner join goals as micro_goals
+        on tables.micro_goal_id = micro_goals.goal_id
+    inner join goals as macro_goals
+        on tables.macro_goal_id = macro_goals.goal_id
 
 )
 
