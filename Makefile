@@ -13,7 +13,7 @@ export GX_ANALYTICS_ENABLED := false
 DEMO_DB ?= build/micro_conversions.duckdb
 TEST_DB ?= build/test.duckdb
 
-.PHONY: setup demo test lint fix dbt-test pytest seed-demo clean
+.PHONY: setup demo publish test lint fix dbt-test pytest seed-demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## demo: build every model, test and mart on the embedded DuckDB with the demo seeds
-demo: setup
-	mkdir -p build
-	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build
+## demo: build, audit and publish every mart on the embedded DuckDB with the demo seeds
+demo: publish
 	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-report
+
+## publish: dbt build -> Great Expectations audit -> atomic publish to published/ (MC_PUBLISHED_PATH)
+publish: setup
+	mkdir -p build
+	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-publish
 
 ## test: lint, then dbt build (models, data tests, unit tests) on the demo data, then pytest
 test: setup lint dbt-test pytest

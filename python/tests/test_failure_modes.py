@@ -121,6 +121,14 @@ def test_business_goals_and_intents_replace_the_demo_ones(project, tmp_path):
         "funnel_id,step_number,step_name,goal_id\nlead_journey,1,Guide read,guide\nlead_journey,2,Lead,lead\n"
     )
     (project / "seeds" / "funnel_exclusions.csv").write_text("funnel_id,goal_id,after_step,before_step\n")
+    # The demo segments name demo goals and intents: the seed validation would stop the build.
+    (project / "seeds" / "visitor_segments.csv").write_text(
+        "segment,priority,description,converted,required_goal_id,only_intent,min_micro_goals\n"
+        "lead,1,Became a lead,true,,,\n"
+        "reader,2,Read a guide,false,guide,,\n"
+        "after_sales_only,3,Only after-sales visits,,,after_sales,\n"
+        "other,9,Everyone else,,,,\n"
+    )
     result = _build(project)
     assert result.success, failures(result)
     import duckdb
@@ -137,8 +145,13 @@ def test_business_goals_and_intents_replace_the_demo_ones(project, tmp_path):
         ).fetchone()[0]
         intents = dict(con.sql("select intent, count(*) from fct_sessions group by 1").fetchall())
         funnel = con.sql("select step_number, actors_reached from rpt_funnel_steps order by 1").fetchall()
+        segments = dict(con.sql("select segment, visitors from rpt_conversion_by_segment").fetchall())
+        lift_pairs = con.sql("select micro_goal_id, macro_goal_id from rpt_micro_conversion_lift").fetchall()
     assert goals == ["guide", "lead"]
     assert leads == macro == signups > 0
     assert set(intents) == {"after_sales", "browsing"}
     assert [step for step, _ in funnel] == [1, 2]
     assert funnel[0][1] >= funnel[1][1] > 0
+    assert set(segments) == {"lead", "reader", "after_sales_only", "other", "unsegmented"}
+    assert segments["lead"] > 0 and segments["reader"] > 0 and segments["unsegmented"] == 0
+    assert lift_pairs == [("guide", "lead")]

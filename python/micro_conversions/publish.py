@@ -1,0 +1,235 @@
+"""Write -> audit -> publish: BI tools read only what passed every error-severity check.
+
+1. write:   `dbt build` into the working database (models, data tests, unit tests).
+2. audit:   Great Expectations suites on every public mart (see gx_audit), Data Docs written.
+3. publish: only if 1 and 2 passed, the public marts replace the published layer at once:
+   - DuckDB: a new file is written beside the published one and renamed over it (an atomic
+     rename). A reader holding the old file open keeps reading the old, complete set; new
+     connections see the new set. The build never opens the published file for writing in place,
+     so a BI tool holding it open never blocks the build.
+   - Postgres: the marts are copied into a fresh schema and swapped with the published schema
+     in one transaction.
+   Each publish appends to `publish_audit` (in the published layer): when, which dbt run, each
+   mart and its row count. A failure publishes nothing and says what failed.
+
+    mc-publish                      # DuckDB: build/micro_conversions.duckdb -> published/micro_conversions.duckdb
+    MC_PUBLISHED_PATH=/srv/bi/marts.duckdb mc-publish
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from micro_conversions.dbt_runner import PROJECT_DIR, configure_environment, failures, run_dbt
+from micro_conversions.gx_audit import AuditResult, build_specs, read_marts, run_audit
+
+DEFAULT_WORK_DB = "build/micro_conversions.duckdb"
+DEFAULT_PUBLISHED = "published/micro_conversions.duckdb"
+AUDIT_TABLE = "publish_audit"
+
+
+class PublishRefused(RuntimeError):
+    """The build or the audit failed: nothing was published."""
+
+
+@dataclass
+class PublishOutcome:
+    run_id: str
+    published_at: dt.datetime
+    row_counts: dict[str, int]
+    destination: str
+    audit: AuditResult
+
+
+def _duckdb_path(value: str | os.PathLike) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def published_path() -> Path:
+    return _duckdb_path(os.environ.get("MC_PUBLISHED_PATH", DEFAULT_PUBLISHED))
+
+
+def _audit_rows(run_id: str, published_at: dt.datetime, row_counts: dict[str, int]) -> list[tuple]:
+    return [(published_at, run_id, name, count) for name, count in sorted(row_counts.items())]
+
+
+def publish_duckdb(work_db: Path, destination: Path, marts: list[str], run_id: str) -> dict[str, int]:
+    """Copies `marts` from `work_db` into a new file and renames it over `destination`."""
+    import duckdb
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.tmp")
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    con = duckdb.connect(str(staging))
+    try:
+        con.execute(f"attach '{work_db}' as work (read_only)")
+        counts = {}
+        for name in marts:
+            con.execute(f'create table main."{name}" as select * from work.main."{name}"')
+            counts[name] = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
+        con.execute(
+            f"create table main.{AUDIT_TABLE} (published_at timestamp not null, run_id varchar not null, "
+            "mart varchar not null, row_count bigint not null)"
+        )
+        if destination.exists():
+            # Keep the history of earlier publishes.
+            con.execute(f"attach '{destination}' as previous (read_only)")
+            tables = {
+                r[0]
+                for r in con.execute(
+                    "select table_name from duckdb_tables() where database_name = 'previous'"
+                ).fetchall()
+            }
+            if AUDIT_TABLE in tables:
+                con.execute(f"insert into main.{AUDIT_TABLE} select * from previous.main.{AUDIT_TABLE}")
+            con.execute("detach previous")
+        con.executemany(
+            f"insert into main.{AUDIT_TABLE} values (?, ?, ?, ?)", _audit_rows(run_id, published_at, counts)
+        )
+        con.execute("detach work")
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        staging.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(staging, destination)
+    return counts
+
+
+def publish_postgres(
+    connection, work_schema: str, published_schema: str, marts: list[str], run_id: str
+) -> dict[str, int]:
+    """Copies `marts` into a fresh schema and swaps it with `published_schema`, in one transaction.
+    Grants on the published schema are re-applied by the caller's grant statements (`grant_sql`)."""
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    fresh, old = f"{published_schema}__next", f"{published_schema}__previous"
+    counts = {}
+    with connection:  # one transaction: commit on success, rollback on any error
+        cur = connection.cursor()
+        cur.execute(f'drop schema if exists "{fresh}" cascade')
+        cur.execute(f'drop schema if exists "{old}" cascade')
+        cur.execute(f'create schema "{fresh}"')
+        for name in marts:
+            cur.execute(f'create table "{fresh}"."{name}" as select * from "{work_schema}"."{name}"')
+            cur.execute(f'select count(*) from "{fresh}"."{name}"')
+            counts[name] = cur.fetchone()[0]
+        cur.execute(
+            f'create table "{fresh}".{AUDIT_TABLE} (published_at timestamp not null, run_id text not null, '
+            "mart text not null, row_count bigint not null)"
+        )
+        cur.execute(
+            "select 1 from information_schema.tables where table_schema = %s and table_name = %s",
+            (published_schema, AUDIT_TABLE),
+        )
+        if cur.fetchone():
+            cur.execute(f'insert into "{fresh}".{AUDIT_TABLE} select * from "{published_schema}".{AUDIT_TABLE}')
+        cur.executemany(
+            f'insert into "{fresh}".{AUDIT_TABLE} values (%s, %s, %s, %s)', _audit_rows(run_id, published_at, counts)
+        )
+        cur.execute("select 1 from information_schema.schemata where schema_name = %s", (published_schema,))
+        if cur.fetchone():
+            cur.execute(f'alter schema "{published_schema}" rename to "{old}"')
+        cur.execute(f'alter schema "{fresh}" rename to "{published_schema}"')
+        cur.execute(f'drop schema if exists "{old}" cascade')
+    return counts
+
+
+def _run_id(target_path: Path) -> str:
+    try:
+        return json.loads((target_path / "run_results.json").read_text())["metadata"]["invocation_id"]
+    except (OSError, KeyError, ValueError):
+        return uuid.uuid4().hex
+
+
+def build_audit_publish(
+    work_db: Path | None = None,
+    destination: Path | None = None,
+    gx_dir: Path | None = None,
+    dbt_vars: dict | None = None,
+    project_dir: Path = PROJECT_DIR,
+    target_path: Path | None = None,
+    log=print,
+) -> PublishOutcome:
+    """Runs the three steps on DuckDB; raises PublishRefused (published layer untouched) on failure."""
+    import duckdb
+
+    work_db = work_db or _duckdb_path(os.environ.get("MC_DUCKDB_PATH", DEFAULT_WORK_DB))
+    destination = destination or published_path()
+    gx_dir = gx_dir or (work_db.parent / "gx")
+    target_path = target_path or (project_dir / "target")
+    work_db.parent.mkdir(parents=True, exist_ok=True)
+    configure_environment(work_db)
+
+    log(f"[1/3] dbt build into {work_db}")
+    result = run_dbt(["build"], dbt_vars=dbt_vars, target_path=target_path, project_dir=project_dir)
+    failed = failures(result)
+    failed = {k: v for k, v in failed.items() if not v.startswith("skipped")} or failed
+    if not result.success:
+        lines = [f"  {name}: {message[:500]}" for name, message in sorted(failed.items())]
+        if result.exception is not None:
+            lines.append(f"  {result.exception}")
+        raise PublishRefused("dbt build failed; nothing published:\n" + "\n".join(lines))
+    run_id = _run_id(target_path)
+
+    log("[2/3] Great Expectations audit of the public marts")
+    manifest = json.loads((target_path / "manifest.json").read_text())
+    specs = build_specs(manifest)
+    with duckdb.connect(str(work_db), read_only=True) as con:
+        frames = read_marts(lambda sql: con.sql(sql).df(), specs)
+    audit = run_audit(frames, specs, gx_dir, run_name=run_id)
+    for line in audit.warnings:
+        log(f"  warning: {line}")
+    if audit.data_docs_index:
+        log(f"  Data Docs: {audit.data_docs_index}")
+    if not audit.success:
+        raise PublishRefused(
+            "Great Expectations audit failed; nothing published:\n" + "\n".join(f"  {f}" for f in audit.failures)
+        )
+
+    log(f"[3/3] publish {len(specs)} marts to {destination}")
+    counts = publish_duckdb(work_db, destination, [s.name for s in specs], run_id)
+    return PublishOutcome(
+        run_id=run_id,
+        published_at=dt.datetime.now(dt.UTC),
+        row_counts=counts,
+        destination=str(destination),
+        audit=audit,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--work-db", help="working DuckDB file (default: MC_DUCKDB_PATH or build/micro_conversions.duckdb)"
+    )
+    parser.add_argument(
+        "--published", help="published DuckDB file (default: MC_PUBLISHED_PATH or published/micro_conversions.duckdb)"
+    )
+    parser.add_argument("--vars", help="dbt vars as JSON")
+    args = parser.parse_args(argv)
+    try:
+        outcome = build_audit_publish(
+            work_db=_duckdb_path(args.work_db) if args.work_db else None,
+            destination=_duckdb_path(args.published) if args.published else None,
+            dbt_vars=json.loads(args.vars) if args.vars else None,
+        )
+    except PublishRefused as refused:
+        print(f"PUBLISH REFUSED: {refused}", file=sys.stderr)
+        print("The published marts were left as they were.", file=sys.stderr)
+        return 1
+    total = sum(outcome.row_counts.values())
+    print(f"Published {len(outcome.row_counts)} marts ({total} rows), run {outcome.run_id}, to {outcome.destination}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
