@@ -179,6 +179,9 @@ def build_audit_publish(
             lines.append(f"  {result.exception}")
         raise PublishRefused("dbt build failed; nothing published:\n" + "\n".join(lines))
     run_id = _run_id(target_path)
+    for r in result.result or []:
+        if str(r.status) == "warn":
+            log(f"  warning (dbt): {r.node.name}: {r.message}")
 
     log("[2/3] Great Expectations audit of the public marts")
     manifest = json.loads((target_path / "manifest.json").read_text())
