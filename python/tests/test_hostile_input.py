@@ -193,7 +193,8 @@ def test_quarantined_rows_keep_their_raw_text(hostile_build):
     with duckdb.connect(str(database), read_only=True) as con:
         kept = dict(
             con.sql(
-                "select event_id, event_at from main.stg_events_quarantine where event_id in ('h-sql_event_at', 'h-far_future')"
+                "select event_id, event_at from main.stg_events_quarantine "
+                "where event_id in ('h-sql_event_at', 'h-far_future')"
             ).fetchall()
         )
     assert kept == {"h-sql_event_at": "2026-03-10'; drop table x; --", "h-far_future": "2999-01-01T00:00:00Z"}
@@ -235,6 +236,7 @@ def test_a_visitor_with_a_million_events_is_one_session(hostile_build):
     database, _, _ = hostile_build
     with duckdb.connect(str(database), read_only=True) as con:
         sessions = con.sql(
-            "select count(*), sum(event_count), max(duration_seconds) from main.fct_sessions where visitor_id = 'heavy-visitor'"
+            "select count(*), sum(event_count), max(duration_seconds) from main.fct_sessions "
+            "where visitor_id = 'heavy-visitor'"
         ).fetchone()
     assert sessions == (1, MILLION, MILLION - 1)
