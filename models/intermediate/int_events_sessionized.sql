@@ -1,5 +1,11 @@
-{{ config(materialized="table") }}
-{#- A table: sessions, goals, intents and funnels all read it; a view would sessionize again for each. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ micro_conversions.refresh_affected_hooks('visitor_id', micro_conversions.visitors_with_new_events()) }}",
+) }}
+{#- Incremental: a visitor with new (or late) events has all its events sessionized again (see
+    macros/incremental). Sessions, goals, intents and funnels all read this table. -#}
 {#-
     One row per (non-bot) event, with its visitor's stitched user id and the session it belongs to.
 
@@ -21,8 +27,9 @@ with
 events as (
 
     select * from {{ ref('stg_events') }}
+    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
     {%- if var('micro_conversions__exclude_bot_events') %}
-        where not is_bot
+        and not is_bot
     {%- endif %}
 
 ),
@@ -167,7 +174,9 @@ final as (
         traffic_campaign,
         channel,
         device_category,
-        revenue
+        revenue,
+        loaded_at,
+        {{ micro_conversions.processed_at() }} as processed_at
     from sessions_identified
 
 )

@@ -1,4 +1,10 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ micro_conversions.refresh_affected_hooks('actor_id', micro_conversions.attempt_actors_changed()) }}",
+) }}
+{#- Incremental by funnel actor (see macros/incremental). -#}
 {#-
     One row per funnel x actor x attempt (grain: funnel_id, actor_id, attempt_number).
 
@@ -14,8 +20,8 @@
 
     An attempt is excluded when, for one of its funnel's exclusion rules, an event of the
     excluded goal comes after the attempt's step `after_step` and before its step `before_step`
-    (or, when that step was not reached, within the window). `is_window_open`: the window ends
-    after the data's last event, so the attempt may still progress.
+    (or, when that step was not reached, within the window). `window_ends_at`: when the
+    attempt's window closes (fct_funnel_actors compares it with the data's last event).
 -#}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 {%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
@@ -27,6 +33,7 @@ with
 stream as (
 
     select * from {{ ref('int_funnel_events_ordered') }}
+    where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
 
 ),
 
@@ -60,13 +67,6 @@ funnel_config as (
     from funnels
     left join exclusion_rules
         on funnels.funnel_id = exclusion_rules.funnel_id
-
-),
-
-data_cutoff as (
-
-    select max(event_at) as last_event_at
-    from {{ ref('int_events_sessionized') }}
 
 ),
 
@@ -353,12 +353,10 @@ final as (
         cast(attempts.furthest_step as {{ dbt.type_int() }}) as furthest_step,
         attempts.is_excluded,
         {{ dbt.dateadd('second', 'funnel_config.window_seconds', 'attempts.step_1_at') }} as window_ends_at,
-        {{ dbt.dateadd('second', 'funnel_config.window_seconds', 'attempts.step_1_at') }} > data_cutoff.last_event_at
-            as is_window_open
+        {{ micro_conversions.processed_at() }} as processed_at
     from attempts
     inner join funnel_config
         on attempts.funnel_id = funnel_config.funnel_id
-    cross join data_cutoff
 
 )
 

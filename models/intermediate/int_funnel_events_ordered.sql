@@ -1,4 +1,10 @@
-{{ config(materialized="table") }}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ micro_conversions.refresh_affected_hooks('actor_id', micro_conversions.funnel_actors_changed()) }}",
+) }}
+{#- Incremental by funnel actor (see macros/incremental). -#}
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02
 {#
@@ -61,6 +67,8 @@ goal_events as (
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
+    where {{ micro_conversions.is_affected('session_id', 'actor_id') }}
+        or {{ micro_conversions.is_affected('coalesce(user_id, visitor_id)', 'actor_id') }}
 
 ),
 
@@ -133,8 +141,10 @@ all_events as (
 stream as (
 
     select * from matching_events
+    where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
     union all
     select * from all_events
+    where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
 
 ),
 
@@ -176,7 +186,8 @@ final as (
             min(case when matches_exclusion_{{ j }} = 1 then event_at end) over (
                 partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
             ) as next_exclusion_{{ j }}_at
-        {%- endfor %}
+        {%- endfor %},
+        {{ micro_conversions.processed_at() }} as processed_at
     from numbered
 
 )

@@ -1,10 +1,16 @@
-{{ config(materialized="table") }}
-{#- A table: read by the goal completions, fct_sessions and their tests. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ micro_conversions.refresh_affected_hooks('visitor_id', micro_conversions.visitors_changed()) }}",
+) }}
+{#- Incremental by visitor (see macros/incremental): read by goal completions and fct_sessions. -#}
 with
 
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
+    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
 
 ),
 
@@ -71,7 +77,8 @@ final as (
         source,
         medium,
         campaign,
-        device_category
+        device_category,
+        {{ micro_conversions.processed_at() }} as processed_at
     from sessions
 
 )

@@ -28,6 +28,13 @@ sessions as (
 
 ),
 
+data_cutoff as (
+
+    select max(event_at) as last_event_at
+    from {{ ref('int_events_sessionized') }}
+
+),
+
 -- For each step, the first attempt that reached it.
 first_reaching as (
 
@@ -50,7 +57,7 @@ actors as (
         count(*) as attempts,
         max(attempts.furthest_step) as furthest_step,
         max(case when attempts.is_excluded then 1 else 0 end) = 1 as is_excluded,
-        max(case when attempts.is_window_open then 1 else 0 end) = 1 as is_window_open,
+        max(attempts.window_ends_at) as last_window_ends_at,
         max(case when attempts.attempt_number = 1 then attempts.entry_session_id end) as entry_session_id
         {%- for k in steps %},
             max(case when attempts.attempt_number = first_reaching.first_attempt_reaching_{{ k }}
@@ -79,7 +86,8 @@ final as (
         cast(actors.attempts as {{ dbt.type_bigint() }}) as attempts,
         actors.furthest_step,
         actors.is_excluded,
-        actors.is_window_open,
+        -- Right-censoring: some attempt's window ends after the data's last event.
+        actors.last_window_ends_at > data_cutoff.last_event_at as is_window_open,
         actors.step_1_at as entered_at,
         cast({{ micro_conversions.to_local_timestamp('actors.step_1_at', var('micro_conversions__session_time_zone')) }} as date)
             as entry_date,
@@ -97,6 +105,7 @@ final as (
         on actors.funnel_id = funnels.funnel_id
     left join sessions
         on actors.entry_session_id = sessions.session_id
+    cross join data_cutoff
 
 )
 

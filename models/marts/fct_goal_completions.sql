@@ -1,4 +1,11 @@
-{#- One row per session x goal reached; see the model description for each goal type. -#}
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ micro_conversions.refresh_affected_hooks('visitor_id', micro_conversions.visitors_changed()) }}",
+) }}
+{#- One row per session x goal reached; see the model description for each goal type.
+    Incremental by visitor (see macros/incremental). -#}
 with
 
 goals as (
@@ -10,18 +17,21 @@ goals as (
 matched_events as (
 
     select * from {{ ref('int_goal_events_matched') }}
+    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
 
 ),
 
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
+    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
 
 ),
 
 sessions as (
 
     select * from {{ ref('int_sessions_aggregated') }}
+    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
 
 ),
 
@@ -113,7 +123,8 @@ final as (
         cast(reached.completions as {{ dbt.type_bigint() }}) as completions,
         reached.first_completed_at,
         -- A fixed value counts once per converting session; without one, the events' revenue.
-        cast(coalesce(goals.goal_value, reached.revenue, 0) as {{ micro_conversions.type_money() }}) as goal_value
+        cast(coalesce(goals.goal_value, reached.revenue, 0) as {{ micro_conversions.type_money() }}) as goal_value,
+        {{ micro_conversions.processed_at() }} as processed_at
     from reached
     inner join goals
         on reached.goal_id = goals.goal_id

@@ -1,14 +1,23 @@
+{{ config(
+    materialized="incremental",
+    incremental_strategy="append",
+    on_schema_change="fail",
+    pre_hook="{{ micro_conversions.refresh_affected_hooks('visitor_id', micro_conversions.visitors_changed()) }}",
+) }}
+{#- Incremental by visitor (see macros/incremental). -#}
 with
 
 sessions as (
 
     select * from {{ ref('int_sessions_aggregated') }}
+    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
 
 ),
 
 completions as (
 
     select * from {{ ref('fct_goal_completions') }}
+    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
 
 ),
 
@@ -61,7 +70,8 @@ final as (
         intents.counts_toward_conversion_rate,
         cast(coalesce(session_goals.micro_conversions, 0) as {{ dbt.type_int() }}) as micro_conversions,
         cast(coalesce(session_goals.macro_conversions, 0) as {{ dbt.type_int() }}) as macro_conversions,
-        cast(coalesce(session_goals.goal_value, 0) as {{ micro_conversions.type_money() }}) as goal_value
+        cast(coalesce(session_goals.goal_value, 0) as {{ micro_conversions.type_money() }}) as goal_value,
+        {{ micro_conversions.processed_at() }} as processed_at
     from sessions
     left join session_goals
         on sessions.session_id = session_goals.session_id

@@ -1,0 +1,105 @@
+{#-
+    Incremental models here rebuild whole units (a visitor's sessions, a funnel actor's attempts)
+    instead of merging rows: a late event can merge, split or renumber sessions, so every row of
+    the unit it touches is deleted and written again. Each incremental model has three pre-hooks
+    (`refresh_affected_hooks`): store the keys of the affected units in a temporary table
+    (computed from the state before anything changes), delete the target's rows with those keys,
+    and the model then selects only the rows of those keys (`is_affected`), appended.
+    `processed_at` on every row is the start of the run that wrote it: the next model downstream
+    treats rows written after its own latest `processed_at` as changed.
+-#}
+
+{#- An incremental run of an existing model (never in unit tests, where `this` is undefined). -#}
+{% macro is_incremental_run() -%}
+    {{ return(this is not none and is_incremental()) }}
+{%- endmacro %}
+
+{#- The temporary table holding the affected keys of the model being built. -#}
+{% macro affected_keys_table() -%}
+    mc_affected_{{ this.identifier }}
+{%- endmacro %}
+
+{#- Pre-hooks: keep the affected keys, then delete their rows (on incremental runs only). -#}
+{% macro refresh_affected_hooks(key, keys_sql) -%}
+    {%- if micro_conversions.is_incremental_run() -%}
+        {%- set hooks = [
+            'drop table if exists ' ~ micro_conversions.affected_keys_table(),
+            'create temporary table ' ~ micro_conversions.affected_keys_table() ~ ' as ' ~ keys_sql,
+            'delete from ' ~ this ~ ' where ' ~ key ~ ' in (select ' ~ key ~ ' from ' ~ micro_conversions.affected_keys_table() ~ ')'
+        ] -%}
+        {{ return(hooks | join(';\n')) }}
+    {%- else -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A predicate: `column` is one of the affected keys (always true on a full build). -#}
+{% macro is_affected(column, key) -%}
+    {%- if micro_conversions.is_incremental_run() -%}
+        {{ column }} in (select {{ key }} from {{ micro_conversions.affected_keys_table() }})
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The run's start, stamped on every row written. -#}
+{% macro processed_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
+
+{#- Rows of `relation` written after the latest `processed_at` of the model being built. -#}
+{% macro changed_since_this(relation) -%}
+    (select * from {{ relation }}
+    where processed_at > (select coalesce(max(processed_at), cast('1900-01-01' as timestamp)) from {{ this }}))
+{%- endmacro %}
+
+{#-
+    Visitors with events not yet sessionized: staged non-bot events loaded at or after the latest
+    `loaded_at` already processed (or without a loaded_at), whose event_id is not in the target.
+    `loaded_at` is the watermark: rows must be loaded with an increasing loaded_at (a row loaded
+    later with an older loaded_at is picked up by a full refresh only).
+-#}
+{% macro visitors_with_new_events() -%}
+    select distinct staged.visitor_id
+    from {{ ref('stg_events') }} as staged
+    where (
+            staged.loaded_at is null
+            or staged.loaded_at >= (select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+        )
+        {%- if var('micro_conversions__exclude_bot_events') %}
+        and not staged.is_bot
+        {%- endif %}
+        and not exists (select 1 from {{ this }} as done where done.event_id = staged.event_id)
+{%- endmacro %}
+
+{#- Visitors whose events were (re)sessionized since this model's last run. -#}
+{% macro visitors_changed() -%}
+    select distinct visitor_id from {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
+{%- endmacro %}
+
+{#-
+    Funnel actors to rebuild: the session and the person (user, else visitor) of every
+    re-sessionized event, and the actor the target held each of those events under before (a
+    merged session's old id, a visitor's actor before a login was stitched onto it).
+-#}
+{% macro funnel_actors_changed() -%}
+    select session_id as actor_id from {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
+    union
+    select coalesce(user_id, visitor_id) from {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
+    union
+    select done.actor_id
+    from {{ this }} as done
+    inner join {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
+        on done.event_id = changed.event_id
+{%- endmacro %}
+
+{#- Funnel actors whose event stream changed since this model's last run, or that left the stream. -#}
+{% macro attempt_actors_changed() -%}
+    select actor_id from {{ micro_conversions.changed_since_this(ref('int_funnel_events_ordered')) }} as changed
+    union
+    select done.actor_id
+    from {{ this }} as done
+    where not exists (
+        select 1 from {{ ref('int_funnel_events_ordered') }} as stream where stream.actor_id = done.actor_id
+    )
+{%- endmacro %}
