@@ -27,10 +27,11 @@ with
 events as (
 
     select * from {{ ref('stg_events') }}
-    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
-    {%- if var('micro_conversions__exclude_bot_events') %}
-        and not is_bot
-    {%- endif %}
+    where
+        {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+        {%- if var('micro_conversions__exclude_bot_events') %}
+            and not is_bot
+        {%- endif %}
 
 ),
 

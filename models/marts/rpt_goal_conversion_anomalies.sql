@@ -22,8 +22,8 @@ trailing_rates as (
     from daily as today
     left join daily as earlier
         on today.goal_id = earlier.goal_id
-            and earlier.session_date < today.session_date
-            and earlier.session_date >= {{ dbt.dateadd('day', -trailing_days, 'today.session_date') }}
+            and today.session_date > earlier.session_date
+            and {{ dbt.dateadd('day', -trailing_days, 'today.session_date') }} <= earlier.session_date
     group by today.session_date, today.goal_id
 
 ),
