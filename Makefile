@@ -49,6 +49,7 @@ fix: setup
 
 dbt-test: setup
 	mkdir -p build
+	rm -f $(TEST_DB)  # a fresh database: the test build is always a full build
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 
 pytest: setup

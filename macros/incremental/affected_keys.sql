@@ -50,7 +50,9 @@
 {#- Rows of `relation` written after the latest `processed_at` of the model being built. -#}
 {% macro changed_since_this(relation) -%}
     (select * from {{ relation }}
-    where processed_at > (select coalesce(max(processed_at), cast('1900-01-01' as timestamp)) from {{ this }}))
+    where processed_at > (
+        select coalesce(max(done.processed_at), cast('1900-01-01' as timestamp)) from {{ this }} as done
+    ))
 {%- endmacro %}
 
 {#-
@@ -64,7 +66,9 @@
     from {{ ref('stg_events') }} as staged
     where (
             staged.loaded_at is null
-            or staged.loaded_at >= (select coalesce(max(loaded_at), cast('1900-01-01' as timestamp)) from {{ this }})
+            or staged.loaded_at >= (
+                select coalesce(max(done.loaded_at), cast('1900-01-01' as timestamp)) from {{ this }} as done
+            )
         )
         {%- if var('micro_conversions__exclude_bot_events') %}
         and not staged.is_bot

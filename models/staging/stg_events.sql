@@ -81,6 +81,10 @@ user_agents as (
     select
         user_agent,
         device_category,
+        -- Join keys: empty text never occurs in a value (blanks became null), so '' stands for null
+        -- and the join stays a plain equi-join (a null-safe comparison defeats hash joins on Postgres).
+        coalesce(user_agent, '') as user_agent_key,
+        coalesce(device_category, '') as device_category_key,
         {{ micro_conversions.device_category('device_category', 'user_agent') }} as device_category_derived,
         {{ micro_conversions.is_bot('user_agent') }} as is_bot
     from (
@@ -119,8 +123,8 @@ events_parsed as (
     left join referrer_urls
         on valid_events.referrer_url = referrer_urls.referrer_url
     left join user_agents
-        on valid_events.user_agent is not distinct from user_agents.user_agent
-            and valid_events.device_category is not distinct from user_agents.device_category
+        on coalesce(valid_events.user_agent, '') = user_agents.user_agent_key
+            and coalesce(valid_events.device_category, '') = user_agents.device_category_key
 
 ),
 
