@@ -53,6 +53,7 @@ dbt-test: setup
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'
 
 pytest: setup
+	bash scripts/ensure_postgres.sh
 	$(BIN)/pytest
 
 ## seed-demo: regenerate the committed demo seed (deterministic)

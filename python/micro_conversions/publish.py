@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from micro_conversions.dbt_runner import PROJECT_DIR, configure_environment, failures, run_dbt
-from micro_conversions.gx_audit import AuditResult, build_specs, read_marts, run_audit
+from micro_conversions.gx_audit import AuditResult, build_specs, public_marts, read_marts, run_audit
 
 DEFAULT_WORK_DB = "build/micro_conversions.duckdb"
 DEFAULT_PUBLISHED = "published/micro_conversions.duckdb"
@@ -106,10 +106,12 @@ def publish_duckdb(work_db: Path, destination: Path, marts: list[str], run_id: s
 
 
 def publish_postgres(
-    connection, work_schema: str, published_schema: str, marts: list[str], run_id: str
+    connection, work_schema: str, published_schema: str, marts: list[str], run_id: str, grants: dict | None = None
 ) -> dict[str, int]:
     """Copies `marts` into a fresh schema and swaps it with `published_schema`, in one transaction.
-    Grants on the published schema are re-applied by the caller's grant statements (`grant_sql`)."""
+    `grants` (mart -> dbt grants config, e.g. {"select": ["bi_reader"]}) are applied to the copies,
+    with USAGE on the published schema for every grantee: BI roles read the published marts and
+    nothing else (the working schema, with staging, quarantine and raw events, stays closed)."""
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     fresh, old = f"{published_schema}__next", f"{published_schema}__previous"
     counts = {}
@@ -135,6 +137,15 @@ def publish_postgres(
         cur.executemany(
             f'insert into "{fresh}".{AUDIT_TABLE} values (%s, %s, %s, %s)', _audit_rows(run_id, published_at, counts)
         )
+        grantees = set()
+        for name in marts:
+            for privilege, roles in (grants or {}).get(name, {}).items():
+                for role in [roles] if isinstance(roles, str) else roles:
+                    cur.execute(f'grant {privilege} on "{fresh}"."{name}" to "{role}"')
+                    grantees.add(role)
+        for role in sorted(grantees):
+            cur.execute(f'grant usage on schema "{fresh}" to "{role}"')
+            cur.execute(f'grant select on "{fresh}".{AUDIT_TABLE} to "{role}"')
         cur.execute("select 1 from information_schema.schemata where schema_name = %s", (published_schema,))
         if cur.fetchone():
             cur.execute(f'alter schema "{published_schema}" rename to "{old}"')
@@ -150,6 +161,46 @@ def _run_id(target_path: Path) -> str:
         return uuid.uuid4().hex
 
 
+def _target() -> str:
+    return os.environ.get("MC_TARGET", "duckdb")
+
+
+def postgres_connection():
+    """A connection to the `postgres` target's database, from the same MC_PG_* variables as profiles.yml."""
+    import psycopg2
+
+    return psycopg2.connect(
+        host=os.environ.get("MC_PG_HOST", "127.0.0.1"),
+        port=int(os.environ.get("MC_PG_PORT", "5432")),
+        user=os.environ.get("MC_PG_USER", ""),
+        password=os.environ.get("MC_PG_PASSWORD", ""),
+        dbname=os.environ.get("MC_PG_DATABASE", "micro_conversions"),
+    )
+
+
+def postgres_schemas() -> tuple[str, str]:
+    """(working schema, published schema) of the `postgres` target."""
+    work = os.environ.get("MC_PG_SCHEMA", "micro_conversions")
+    return work, os.environ.get("MC_PG_PUBLISHED_SCHEMA", f"{work}_published")
+
+
+def _read_postgres(connection):
+    import pandas as pd
+
+    def read(sql):
+        with connection.cursor() as cur:
+            cur.execute(sql)
+            columns = [d[0] for d in cur.description]
+            frame = pd.DataFrame(cur.fetchall(), columns=columns)
+        # numeric arrives as Decimal objects: compare as numbers.
+        for column in frame.columns:
+            if frame[column].map(lambda v: v.__class__.__name__ == "Decimal").any():
+                frame[column] = frame[column].astype("float64")
+        return frame
+
+    return read
+
+
 def build_audit_publish(
     work_db: Path | None = None,
     destination: Path | None = None,
@@ -159,17 +210,28 @@ def build_audit_publish(
     target_path: Path | None = None,
     log=print,
 ) -> PublishOutcome:
-    """Runs the three steps on DuckDB; raises PublishRefused (published layer untouched) on failure."""
+    """Runs the three steps on the target of MC_TARGET (DuckDB by default, or Postgres);
+    raises PublishRefused (published layer untouched) on failure."""
     import duckdb
 
-    work_db = work_db or _duckdb_path(os.environ.get("MC_DUCKDB_PATH", DEFAULT_WORK_DB))
-    destination = destination or published_path()
-    gx_dir = gx_dir or (work_db.parent / "gx")
+    engine = _target()
     target_path = target_path or (project_dir / "target")
-    work_db.parent.mkdir(parents=True, exist_ok=True)
-    configure_environment(work_db)
+    if engine == "duckdb":
+        work_db = work_db or _duckdb_path(os.environ.get("MC_DUCKDB_PATH", DEFAULT_WORK_DB))
+        destination = destination or published_path()
+        gx_dir = gx_dir or (work_db.parent / "gx")
+        work_db.parent.mkdir(parents=True, exist_ok=True)
+        configure_environment(work_db)
+        where = str(work_db)
+    elif engine == "postgres":
+        configure_environment()
+        work_schema, published_schema = postgres_schemas()
+        gx_dir = gx_dir or (project_dir / "build" / "gx")
+        where = f"schema {work_schema} of database {os.environ.get('MC_PG_DATABASE', 'micro_conversions')}"
+    else:
+        raise PublishRefused(f"publishing is implemented for the duckdb and postgres targets, not {engine}")
 
-    log(f"[1/3] dbt build into {work_db}")
+    log(f"[1/3] dbt build into {where}")
     result = run_dbt(["build"], dbt_vars=dbt_vars, target_path=target_path, project_dir=project_dir)
     failed = failures(result)
     failed = {k: v for k, v in failed.items() if not v.startswith("skipped")} or failed
@@ -186,8 +248,15 @@ def build_audit_publish(
     log("[2/3] Great Expectations audit of the public marts")
     manifest = json.loads((target_path / "manifest.json").read_text())
     specs = build_specs(manifest)
-    with duckdb.connect(str(work_db), read_only=True) as con:
-        frames = read_marts(lambda sql: con.sql(sql).df(), specs)
+    if engine == "duckdb":
+        with duckdb.connect(str(work_db), read_only=True) as con:
+            frames = read_marts(lambda sql: con.sql(sql).df(), specs)
+    else:
+        connection = postgres_connection()
+        try:
+            frames = read_marts(_read_postgres(connection), specs)
+        finally:
+            connection.close()
     audit = run_audit(frames, specs, gx_dir, run_name=run_id)
     for line in audit.warnings:
         log(f"  warning: {line}")
@@ -198,8 +267,19 @@ def build_audit_publish(
             "Great Expectations audit failed; nothing published:\n" + "\n".join(f"  {f}" for f in audit.failures)
         )
 
-    log(f"[3/3] publish {len(specs)} marts to {destination}")
-    counts = publish_duckdb(work_db, destination, [s.name for s in specs], run_id)
+    marts = [s.name for s in specs]
+    if engine == "duckdb":
+        log(f"[3/3] publish {len(specs)} marts to {destination}")
+        counts = publish_duckdb(work_db, destination, marts, run_id)
+    else:
+        log(f"[3/3] publish {len(specs)} marts to schema {published_schema}")
+        grants = {node["name"]: node["config"].get("grants") or {} for node in public_marts(manifest)}
+        connection = postgres_connection()
+        try:
+            counts = publish_postgres(connection, work_schema, published_schema, marts, run_id, grants)
+        finally:
+            connection.close()
+        destination = published_schema
     return PublishOutcome(
         run_id=run_id,
         published_at=dt.datetime.now(dt.UTC),

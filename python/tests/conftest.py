@@ -1,4 +1,4 @@
-"""One dbt build on generated events, shared by the tests that read the marts."""
+"""One dbt build on generated events per engine, shared by the tests that read the marts."""
 
 from __future__ import annotations
 
@@ -26,14 +26,24 @@ class BuiltProject:
         return duckdb.connect(str(self.database), read_only=True)
 
 
-@pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> BuiltProject:
-    """Generates events with a known truth, loads them as the business's own table
-    (schema `generated`), and runs `dbt build` on them in-process."""
+def _generated_events(tmp_path_factory):
     work = tmp_path_factory.mktemp("generated")
     table, truth, summary = generate(GENERATED_PARAMS)
     pq.write_table(table, work / "events.parquet")
     (work / "truth.json").write_text(json.dumps(summary, indent=2))
+    return work, table, truth, summary
+
+
+@pytest.fixture(scope="session")
+def generated_events(tmp_path_factory):
+    return _generated_events(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def duckdb_project(generated_events) -> BuiltProject:
+    """Generates events with a known truth, loads them as the business's own table
+    (schema `generated`), and runs `dbt build` on them in-process."""
+    work, _, truth, summary = generated_events
     database = work / "test.duckdb"
     con = duckdb.connect(str(database))
     con.execute("create schema generated")
@@ -54,3 +64,15 @@ def built_project(tmp_path_factory) -> BuiltProject:
     ]
     assert result.success, f"dbt build failed on generated events: {result.exception} {failed}"
     return BuiltProject(database=database, truth_sessions=truth, summary=summary)
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgres"])
+def built_project(request) -> BuiltProject:
+    """The generated events built on each engine: the same assertions run on both. The
+    Postgres build is copied into a DuckDB file so the tests read both the same way."""
+    if request.param == "duckdb":
+        return request.getfixturevalue("duckdb_project")
+    return request.getfixturevalue("postgres_project").as_built_project
+
+
+from postgres_fixtures import pg_server, postgres_project  # noqa: E402, F401
