@@ -1,4 +1,4 @@
-"""Incremental builds equal a full refresh.
+"""Incremental builds equal a full refresh, on DuckDB and on Postgres.
 
 Events arrive in three batches (by `loaded_at`). After each batch an incremental `dbt build` runs;
 then a full refresh on all the rows in another database. Every public mart, and the sessionized
@@ -16,13 +16,17 @@ Planted in the later batches, besides generated traffic:
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pytest
+from postgres_fixtures import copy_schema_to_duckdb, environment
 
 from micro_conversions.dbt_runner import close_duckdb_connections, configure_environment, failures, run_dbt
 from micro_conversions.generate import Params, generate
@@ -92,8 +96,78 @@ def _batches():
     return batches
 
 
-def _build(database, target, *extra):
-    configure_environment(database)
+class DuckDBWarehouse:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def load(self, table, create):
+        with duckdb.connect(str(self.path)) as con:
+            con.register("batch", table)
+            if create:
+                con.execute("create schema if not exists business")
+                con.execute("create table business.raw_events as select * from batch")
+            else:
+                con.execute("insert into business.raw_events select * from batch")
+
+    def build(self, target, *extra):
+        configure_environment(self.path)
+        _run(target, *extra)
+
+    def one(self, sql):
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            return con.sql(sql).fetchone()[0]
+
+    def snapshot(self) -> Path:
+        return self.path
+
+
+class PostgresWarehouse:
+    def __init__(self, server, database: str, work: Path):
+        self.server, self.database, self.work = server, database, work
+        server.create_database(database)
+        self.env = server.environment(database)
+
+    def load(self, table, create):
+        con = self.server.connect(self.database)
+        con.autocommit = True
+        with con.cursor() as cur:
+            if create:
+                cur.execute("create schema business")
+                cur.execute(
+                    "create table business.raw_events (" + ", ".join(f"{n} text" for n in table.column_names) + ")"
+                )
+            buffer = io.BytesIO()
+            pacsv.write_csv(table, buffer)
+            buffer.seek(0)
+            cur.copy_expert("copy business.raw_events from stdin with (format csv, header true)", buffer)
+        con.close()
+
+    def build(self, target, *extra):
+        with environment(self.env):
+            configure_environment()
+            _run(target, *extra)
+
+    def one(self, sql):
+        con = self.server.connect(self.database)
+        with con.cursor() as cur:
+            cur.execute(
+                sql.replace("from fct_sessions", "from micro_conversions.fct_sessions").replace(
+                    "from int_events_sessionized", "from micro_conversions.int_events_sessionized"
+                )
+            )
+            value = cur.fetchone()[0]
+        con.close()
+        return value
+
+    def snapshot(self) -> Path:
+        path = self.work / f"{self.database}.duckdb"
+        con = self.server.connect(self.database)
+        copy_schema_to_duckdb(con, self.env["MC_PG_SCHEMA"], path)
+        con.close()
+        return path
+
+
+def _run(target, *extra):
     result = run_dbt(
         ["build", "--exclude", "test_type:unit", *extra],
         dbt_vars={"micro_conversions__raw_events_relation": "business.raw_events"},
@@ -103,46 +177,35 @@ def _build(database, target, *extra):
     assert result.success, failures(result)
 
 
-def _load(database, table, create):
-    with duckdb.connect(str(database)) as con:
-        con.register("batch", table)
-        if create:
-            con.execute("create schema if not exists business")
-            con.execute("create table business.raw_events as select * from batch")
-        else:
-            con.execute("insert into business.raw_events select * from batch")
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory):
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def builds(request, tmp_path_factory):
     work = tmp_path_factory.mktemp("incremental")
+    if request.param == "duckdb":
+        incremental, full = DuckDBWarehouse(work / "incremental.duckdb"), DuckDBWarehouse(work / "full.duckdb")
+    else:
+        server = request.getfixturevalue("pg_server")
+        incremental = PostgresWarehouse(server, "mc_incremental", work)
+        full = PostgresWarehouse(server, "mc_full", work)
     batches = _batches()
-    incremental = work / "incremental.duckdb"
     states = []
     for i, batch in enumerate(batches):
-        _load(incremental, batch, create=i == 0)
-        _build(incremental, work / "target")
-        with duckdb.connect(str(incremental), read_only=True) as con:
-            states.append(
-                {
-                    "merge_me_sessions": con.sql(
-                        "select count(*) from fct_sessions where visitor_id = 'merge-me'"
-                    ).fetchone()[0],
-                    "anon_user": con.sql("select min(user_id) from fct_sessions where visitor_id = 'anon'").fetchone()[
-                        0
-                    ],
-                    "rows": con.sql("select count(*) from int_events_sessionized").fetchone()[0],
-                    "rewritten": con.sql(
-                        "select count(*) from int_events_sessionized "
-                        "where processed_at = (select max(processed_at) from int_events_sessionized)"
-                    ).fetchone()[0],
-                }
-            )
-    full = work / "full.duckdb"
-    _load(full, pa.concat_tables(batches), create=True)
-    _build(full, work / "target_full", "--full-refresh")
+        incremental.load(batch, create=i == 0)
+        incremental.build(work / "target")
+        states.append(
+            {
+                "merge_me_sessions": incremental.one("select count(*) from fct_sessions where visitor_id = 'merge-me'"),
+                "anon_user": incremental.one("select min(user_id) from fct_sessions where visitor_id = 'anon'"),
+                "rows": incremental.one("select count(*) from int_events_sessionized"),
+                "rewritten": incremental.one(
+                    "select count(*) from int_events_sessionized "
+                    "where processed_at = (select max(processed_at) from int_events_sessionized)"
+                ),
+            }
+        )
+    full.load(pa.concat_tables(batches), create=True)
+    full.build(work / "target_full", "--full-refresh")
     manifest = json.loads((work / "target" / "manifest.json").read_text())
-    return incremental, full, states, manifest
+    return incremental.snapshot(), full.snapshot(), states, manifest
 
 
 def _frame(database, relation):
