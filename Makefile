@@ -37,14 +37,14 @@ test: setup lint dbt-test pytest
 
 lint: setup
 	mkdir -p build
-	$(BIN)/ruff check python
-	$(BIN)/ruff format --check python
+	$(BIN)/ruff check python benchmarks
+	$(BIN)/ruff format --check python benchmarks
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests analyses
 
 fix: setup
 	mkdir -p build
-	$(BIN)/ruff format python
-	$(BIN)/ruff check --fix python
+	$(BIN)/ruff format python benchmarks
+	$(BIN)/ruff check --fix python benchmarks
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff fix models tests analyses
 
 dbt-test: setup

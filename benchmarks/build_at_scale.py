@@ -48,9 +48,7 @@ def main() -> int:
         target_path=work / "target",
     )
     t4 = time.perf_counter()
-    timings = {
-        str(r.node.name): r.execution_time for r in (result.result or []) if r.node.resource_type == "model"
-    }
+    timings = {str(r.node.name): r.execution_time for r in (result.result or []) if r.node.resource_type == "model"}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"events (raw rows):     {summary['raw_rows']:,}")
     print(f"generate:              {t1 - t0:6.1f} s")
