@@ -39,7 +39,7 @@ lint: setup
 	mkdir -p build
 	$(BIN)/ruff check python benchmarks
 	$(BIN)/ruff format --check python benchmarks
-	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests analyses
+	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint --processes 2 models tests analyses
 
 fix: setup
 	mkdir -p build
