@@ -104,7 +104,7 @@
     select done.actor_id
     from {{ this }} as done
     where not exists (
-        select 1 from {{ ref('int_funnel_events_ordered') }} as stream where stream.actor_id = done.actor_id
+        select 1 from {{ ref('int_funnel_events_ordered') }} as stream_rows where stream_rows.actor_id = done.actor_id
     )
 {%- endmacro %}
 
