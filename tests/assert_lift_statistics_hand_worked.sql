@@ -15,8 +15,8 @@
        q(T3) = 1; q(T1) = min(34/70 * 3/2, 1) = 51/70; q(T2) = min(3/7 * 3, 51/70) = 51/70.
 -#}
 {%- set z = 1.959963984540054 -%}
-{%- set t1_se = 'sqrt(1.0 / 3 + 1 + 1 + 1.0 / 3)' -%}
-{%- set t2_se = 'sqrt(1 / 0.5 + 1 / 4.5 + 1 / 2.5 + 1 / 2.5)' -%}
+{%- set t1_se = 'sqrt(1e0 / 3 + 1 + 1 + 1e0 / 3)' -%}
+{%- set t2_se = 'sqrt(1 / 5e-1 + 1 / 45e-1 + 1 / 25e-1 + 1 / 25e-1)' -%}
 {%- set compared_columns = ['fisher_p_value', 'fisher_q_value', 'odds_ratio', 'odds_ratio_lower',
     'odds_ratio_upper', 'absolute_lift', 'relative_lift'] %}
 -- noqa: disable=LT02,AL05
@@ -50,16 +50,16 @@ expected as (
     from (
         values
         (
-            'T1', 34.0 / 70, 51.0 / 70, 9.0,
-            exp(ln(9.0) - {{ z }} * {{ t1_se }}), exp(ln(9.0) + {{ z }} * {{ t1_se }}),
-            false, 0.5, 2.0
+            'T1', 34e0 / 70, 51e0 / 70, 9e0,
+            exp(ln(9e0) - {{ z }} * {{ t1_se }}), exp(ln(9e0) + {{ z }} * {{ t1_se }}),
+            false, 5e-1, 2e0
         ),
         (
-            'T2', 3.0 / 7, 51.0 / 70, 1.0 / 9,
-            exp(ln(1.0 / 9) - {{ z }} * {{ t2_se }}), exp(ln(1.0 / 9) + {{ z }} * {{ t2_se }}),
-            true, -0.5, -1.0
+            'T2', 3e0 / 7, 51e0 / 70, 1e0 / 9,
+            exp(ln(1e0 / 9) - {{ z }} * {{ t2_se }}), exp(ln(1e0 / 9) + {{ z }} * {{ t2_se }}),
+            true, -5e-1, -1e0
         ),
-        ('T3', 1.0, 1.0, null, null, null, false, null, null)
+        ('T3', 1e0, 1e0, null, null, null, false, null, null)
     ) as hand_results (
         table_id, fisher_p_value, fisher_q_value, odds_ratio, odds_ratio_lower, odds_ratio_upper,
         odds_ratio_is_corrected, absolute_lift, relative_lift

@@ -36,3 +36,14 @@
         else try_cast({{ expression }} as timestamp)
     end
 {%- endmacro %}
+
+{#- Spark (session time zone UTC): try_to_timestamp reads the offset; null for bad text. -#}
+{% macro spark__parse_timestamp_utc(expression) -%}
+    case
+        when {{ expression }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+            then cast(coalesce(
+                try_to_timestamp(regexp_replace(trim({{ expression }}), ' ', 'T'), "yyyy-MM-dd'T'HH:mm[:ss][.SSSSSS][.SSSSS][.SSSS][.SSS][.SS][.S][XXX][XX][X]"),
+                try_to_timestamp(trim({{ expression }}), 'yyyy-MM-dd')
+            ) as timestamp)
+    end
+{%- endmacro %}

@@ -10,3 +10,8 @@
 {% macro duckdb__regexp_extract(expression, pattern, group_number) -%}
     nullif(regexp_extract({{ expression }}, '{{ pattern }}', {{ group_number }}), '')
 {%- endmacro %}
+
+{#- Spark returns '' when the pattern does not match. -#}
+{% macro spark__regexp_extract(expression, pattern, group_number) -%}
+    nullif(regexp_extract({{ expression }}, '{{ pattern }}', {{ group_number }}), '')
+{%- endmacro %}

@@ -10,3 +10,11 @@
 {% macro duckdb__regexp_matches(expression, pattern, case_insensitive) -%}
     regexp_matches({{ expression }}, {{ pattern }}{{ ", 'i'" if case_insensitive else '' }})
 {%- endmacro %}
+
+{% macro spark__regexp_matches(expression, pattern, case_insensitive) -%}
+    {%- if case_insensitive -%}
+        ({{ expression }} rlike concat('(?i)', {{ pattern }}))
+    {%- else -%}
+        ({{ expression }} rlike {{ pattern }})
+    {%- endif -%}
+{%- endmacro %}

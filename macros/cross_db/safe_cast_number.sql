@@ -16,3 +16,10 @@
             then try_cast({{ expression }} as {{ dbt.type_numeric() }})
     end
 {%- endmacro %}
+
+{% macro spark__safe_cast_number(expression) -%}
+    case
+        when {{ expression }} rlike '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*$'
+            then try_cast(trim({{ expression }}) as {{ dbt.type_numeric() }})
+    end
+{%- endmacro %}

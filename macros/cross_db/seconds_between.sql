@@ -6,3 +6,8 @@
 {% macro default__seconds_between(start_at, end_at) -%}
     cast(extract(epoch from ({{ end_at }} - {{ start_at }})) as {{ micro_conversions.type_double() }})
 {%- endmacro %}
+
+{#- Spark: a timestamp cast to double is its epoch in seconds (with the fraction). -#}
+{% macro spark__seconds_between(start_at, end_at) -%}
+    (cast({{ end_at }} as double) - cast({{ start_at }} as double))
+{%- endmacro %}

@@ -6,3 +6,7 @@
 {% macro default__to_local_timestamp(utc_timestamp, time_zone) -%}
     cast(({{ utc_timestamp }} at time zone 'UTC') at time zone '{{ time_zone }}' as timestamp)
 {%- endmacro %}
+
+{% macro spark__to_local_timestamp(utc_timestamp, time_zone) -%}
+    from_utc_timestamp({{ utc_timestamp }}, '{{ time_zone }}')
+{%- endmacro %}

@@ -15,3 +15,7 @@
 {% macro default__type_money() -%}
     decimal(18, 2)
 {%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

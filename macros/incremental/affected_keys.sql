@@ -104,6 +104,23 @@
     select done.actor_id
     from {{ this }} as done
     where not exists (
-        select 1 from {{ ref('int_funnel_events_ordered') }} as stream where stream.actor_id = done.actor_id
+        select 1 from {{ ref('int_funnel_events_ordered') }} as stream_rows where stream_rows.actor_id = done.actor_id
     )
+{%- endmacro %}
+
+{#-
+    How the event-heavy models are materialized: incremental (delete the affected units, append
+    them again) where the engine can delete rows; Spark tables without Delta cannot, so there
+    they are rebuilt in full on every run.
+-#}
+{% macro event_model_materialization() -%}
+    {{ return(adapter.dispatch('event_model_materialization', 'micro_conversions')()) }}
+{%- endmacro %}
+
+{% macro default__event_model_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__event_model_materialization() -%}
+    {{ return('table') }}
 {%- endmacro %}

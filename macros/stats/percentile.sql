@@ -10,3 +10,8 @@
 {% macro duckdb__percentile(expression, fraction) -%}
     quantile_cont({{ expression }}, {{ fraction }})
 {%- endmacro %}
+
+{#- Spark's percentile is exact and interpolates like percentile_cont. -#}
+{% macro spark__percentile(expression, fraction) -%}
+    percentile({{ expression }}, {{ fraction }})
+{%- endmacro %}

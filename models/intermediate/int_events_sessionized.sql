@@ -1,5 +1,5 @@
 {{ config(
-    materialized="incremental",
+    materialized=micro_conversions.event_model_materialization(),
     incremental_strategy="append",
     on_schema_change="fail",
     pre_hook="{{ micro_conversions.refresh_affected_hooks('visitor_id', micro_conversions.visitors_with_new_events()) }}",

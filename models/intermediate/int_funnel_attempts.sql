@@ -1,5 +1,5 @@
 {{ config(
-    materialized="incremental",
+    materialized=micro_conversions.event_model_materialization(),
     incremental_strategy="append",
     on_schema_change="fail",
     pre_hook="{{ micro_conversions.refresh_affected_hooks('actor_id', micro_conversions.attempt_actors_changed()) }}",
@@ -30,7 +30,7 @@
 -- noqa: disable=LT02
 with
 
-stream as (
+funnel_stream as (
 
     select * from {{ ref('int_funnel_events_ordered') }}
     where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
@@ -74,33 +74,33 @@ funnel_config as (
 step_1 as (
 
     select
-        stream.funnel_id,
-        stream.actor_id,
-        stream.session_id as entry_session_id,
+        funnel_stream.funnel_id,
+        funnel_stream.actor_id,
+        funnel_stream.session_id as entry_session_id,
         funnel_config.ordering,
         funnel_config.window_seconds,
         funnel_config.step_count,
-        stream.ordinal as ordinal_1,
-        stream.event_at as step_1_at
+        funnel_stream.ordinal as ordinal_1,
+        funnel_stream.event_at as step_1_at
         {%- for k in steps if k > 1 %},
-            stream.next_step_{{ k }} as pointer_{{ k }}
+            funnel_stream.next_step_{{ k }} as pointer_{{ k }}
         {%- endfor %}
         {%- for j in exclusions %},
             funnel_config.exclusion_{{ j }}_after_step,
-            case when funnel_config.exclusion_{{ j }}_after_step = 1 then stream.next_exclusion_{{ j }} end
+            case when funnel_config.exclusion_{{ j }}_after_step = 1 then funnel_stream.next_exclusion_{{ j }} end
                 as exclusion_{{ j }}_ordinal,
-            case when funnel_config.exclusion_{{ j }}_after_step = 1 then stream.next_exclusion_{{ j }}_at end
+            case when funnel_config.exclusion_{{ j }}_after_step = 1 then funnel_stream.next_exclusion_{{ j }}_at end
                 as exclusion_{{ j }}_at
         {%- endfor %},
         -- The ordinal step 2 must have: the next event (strict) or the next step-2 event (ordered).
         case
-            when funnel_config.step_count >= 2 and funnel_config.ordering = 'strict' then stream.ordinal + 1
-            when funnel_config.step_count >= 2 then stream.next_step_2
+            when funnel_config.step_count >= 2 and funnel_config.ordering = 'strict' then funnel_stream.ordinal + 1
+            when funnel_config.step_count >= 2 then funnel_stream.next_step_2
         end as target_2
-    from stream
+    from funnel_stream
     inner join funnel_config
-        on stream.funnel_id = funnel_config.funnel_id
-    where stream.matches_step_1 = 1
+        on funnel_stream.funnel_id = funnel_config.funnel_id
+    where funnel_stream.matches_step_1 = 1
         and funnel_config.ordering in ('ordered', 'strict')
 
 ),
@@ -125,7 +125,7 @@ step_{{ k }}_joined as (
             reached.next_exclusion_{{ j }}_at as reached_next_exclusion_{{ j }}_at
         {%- endfor %}
     from step_{{ k - 1 }}{{ '_carried' if k > 2 else '' }} as previous
-    left join stream as reached
+    left join funnel_stream as reached
         on previous.funnel_id = reached.funnel_id
             and previous.actor_id = reached.actor_id
             and previous.target_{{ k }} = reached.ordinal
@@ -227,14 +227,14 @@ ordered_attempts as (
 unordered_starts as (
 
     select
-        stream.*,
+        funnel_stream.*,
         funnel_config.window_seconds,
-        {{ dbt.dateadd('second', 'funnel_config.window_seconds', 'stream.event_at') }} as window_ends_at
-    from stream
+        {{ dbt.dateadd('second', 'funnel_config.window_seconds', 'funnel_stream.event_at') }} as window_ends_at
+    from funnel_stream
     inner join funnel_config
-        on stream.funnel_id = funnel_config.funnel_id
+        on funnel_stream.funnel_id = funnel_config.funnel_id
     where funnel_config.ordering = 'unordered'
-        and stream.first_step is not null
+        and funnel_stream.first_step is not null
 
 ),
 
@@ -318,7 +318,7 @@ unordered_attempts as (
         on attempt_starts.funnel_id = window_ends.funnel_id
             and attempt_starts.actor_id = window_ends.actor_id
             and attempt_starts.ordinal = window_ends.start_ordinal
-    inner join stream as window_end
+    inner join funnel_stream as window_end
         on window_ends.funnel_id = window_end.funnel_id
             and window_ends.actor_id = window_end.actor_id
             and window_ends.last_ordinal_in_window = window_end.ordinal

@@ -1,5 +1,5 @@
 {{ config(
-    materialized="incremental",
+    materialized=micro_conversions.event_model_materialization(),
     incremental_strategy="append",
     on_schema_change="fail",
     pre_hook="{{ micro_conversions.refresh_affected_hooks('actor_id', micro_conversions.funnel_actors_changed()) }}",
@@ -138,7 +138,7 @@ all_events as (
 
 ),
 
-stream as (
+funnel_stream as (
 
     select * from matching_events
     where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
@@ -156,7 +156,7 @@ numbered as (
             partition by funnel_id, actor_id
             order by event_at, coalesce(first_step, {{ micro_conversions.max_funnel_steps() + 1 }}), event_id
         ) as ordinal
-    from stream
+    from funnel_stream
 
 ),
 

@@ -18,7 +18,7 @@ micro_paths as (
     select
         visitor_id,
         count(*) as path_length,
-        {{ dbt.listagg('goal_id', "' > '", 'order by step_number') }} as goal_path
+        {{ micro_conversions.ordered_string_agg('goal_id', 'step_number', "' > '") }} as goal_path
     from journeys
     where goal_kind = 'micro'
     group by visitor_id
