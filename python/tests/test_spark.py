@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 
 import duckdb
 import pandas as pd
@@ -18,6 +19,8 @@ from micro_conversions.gx_audit import build_specs, public_marts
 
 pytest.importorskip("pyspark", reason="Spark tests need pyspark (installed with the dev extras)")
 pytest.importorskip("dbt.adapters.spark", reason="Spark tests need dbt-spark")
+if shutil.which("java") is None:
+    pytest.skip("Spark tests skipped: no Java runtime (install openjdk-17-jre-headless)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
