@@ -19,13 +19,26 @@
     mc_affected_{{ this.identifier }}
 {%- endmacro %}
 
-{#- Pre-hooks: keep the affected keys, then delete their rows (on incremental runs only). -#}
-{% macro refresh_affected_hooks(key, keys_sql) -%}
+{#-
+    Pre-hooks: keep the affected keys, then delete their rows (on incremental runs only). When an
+    input the model's rows were built from changed (macros/incremental/state.sql), every row is
+    deleted and the keys are all keys (`all_keys_sql`): the model is rebuilt in full.
+-#}
+{% macro refresh_affected_hooks(key, keys_sql, all_keys_sql) -%}
     {%- if micro_conversions.is_incremental_run() -%}
+        {%- set changes = micro_conversions.state_changes(this.name) -%}
+        {%- set delete_sql = 'delete from ' ~ this -%}
+        {%- if changes -%}
+            {%- do log(this.name ~ ': rebuilt in full: ' ~ changes | join(', ')) -%}
+            {%- set keys_sql = all_keys_sql -%}
+        {%- else -%}
+            {%- set delete_sql = delete_sql ~ ' where ' ~ key ~ ' in (select ' ~ key ~ ' from '
+                ~ micro_conversions.affected_keys_table() ~ ')' -%}
+        {%- endif -%}
         {%- set hooks = [
             'drop table if exists ' ~ micro_conversions.affected_keys_table(),
             'create temporary table ' ~ micro_conversions.affected_keys_table() ~ ' as ' ~ keys_sql,
-            'delete from ' ~ this ~ ' where ' ~ key ~ ' in (select ' ~ key ~ ' from ' ~ micro_conversions.affected_keys_table() ~ ')'
+            delete_sql
         ] -%}
         {{ return(hooks | join(';\n')) }}
     {%- else -%}
@@ -76,6 +89,31 @@
         and not exists (select 1 from {{ this }} as done where done.event_id = staged.event_id)
 {%- endmacro %}
 
+{#- Every visitor with a non-bot staged event (a full rebuild of the sessionized events). -#}
+{% macro all_staged_visitors() -%}
+    select distinct visitor_id from {{ ref('stg_events') }}
+    {%- if var('micro_conversions__exclude_bot_events') %}
+    where not is_bot
+    {%- endif %}
+{%- endmacro %}
+
+{#- Every visitor of the sessionized events. -#}
+{% macro all_visitors() -%}
+    select distinct visitor_id from {{ ref('int_events_sessionized') }}
+{%- endmacro %}
+
+{#- Every funnel actor of the sessionized events: each session, and each person. -#}
+{% macro all_funnel_actors() -%}
+    select session_id as actor_id from {{ ref('int_events_sessionized') }}
+    union
+    select coalesce(user_id, visitor_id) from {{ ref('int_events_sessionized') }}
+{%- endmacro %}
+
+{#- Every actor of the funnel event stream. -#}
+{% macro all_attempt_actors() -%}
+    select distinct actor_id from {{ ref('int_funnel_events_ordered') }}
+{%- endmacro %}
+
 {#- Visitors whose events were (re)sessionized since this model's last run. -#}
 {% macro visitors_changed() -%}
     select distinct visitor_id from {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
@@ -123,4 +161,26 @@
 
 {% macro spark__event_model_materialization() -%}
     {{ return('table') }}
+{%- endmacro %}
+
+{#-
+    The configuration of every incremental model, in one place: delete-and-append by unit `key`;
+    `changed_keys` and `all_keys` name the macros giving the keys to rebuild on an incremental run
+    and on a full rebuild. The model depends on the run's plan (models/state), which depends on the
+    recorded state its post-hook updates.
+-#}
+{% macro incremental_by(key, changed_keys, all_keys) -%}
+    {%- set hook_args = "'" ~ key ~ "', micro_conversions." ~ changed_keys ~ "(), micro_conversions." ~ all_keys ~ "()" -%}
+    {{ config(
+        materialized=micro_conversions.event_model_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook='{{ micro_conversions.refresh_affected_hooks(' ~ hook_args ~ ') }}',
+        post_hook='{{ micro_conversions.record_state_hook() }}',
+    ) }}
+    {%- if not execute %}
+    {#- Parse time: the plan and the state are built before this model. -#}
+    {%- set _ = ref('int_incremental_plan') -%}
+    {%- set _ = ref('int_incremental_state') -%}
+    {%- endif -%}
 {%- endmacro %}

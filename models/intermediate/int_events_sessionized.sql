@@ -1,9 +1,4 @@
-{{ config(
-    materialized=micro_conversions.event_model_materialization(),
-    incremental_strategy="append",
-    on_schema_change="fail",
-    pre_hook="{{ micro_conversions.refresh_affected_hooks('visitor_id', micro_conversions.visitors_with_new_events()) }}",
-) }}
+{{ micro_conversions.incremental_by('visitor_id', 'visitors_with_new_events', 'all_staged_visitors') }}
 {#- Incremental: a visitor with new (or late) events has all its events sessionized again (see
     macros/incremental). Sessions, goals, intents and funnels all read this table. -#}
 {#-

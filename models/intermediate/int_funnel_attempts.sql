@@ -1,9 +1,4 @@
-{{ config(
-    materialized=micro_conversions.event_model_materialization(),
-    incremental_strategy="append",
-    on_schema_change="fail",
-    pre_hook="{{ micro_conversions.refresh_affected_hooks('actor_id', micro_conversions.attempt_actors_changed()) }}",
-) }}
+{{ micro_conversions.incremental_by('actor_id', 'attempt_actors_changed', 'all_attempt_actors') }}
 {#- Incremental by funnel actor (see macros/incremental). -#}
 {#-
     One row per funnel x actor x attempt (grain: funnel_id, actor_id, attempt_number).

@@ -1,9 +1,4 @@
-{{ config(
-    materialized=micro_conversions.event_model_materialization(),
-    incremental_strategy="append",
-    on_schema_change="fail",
-    pre_hook="{{ micro_conversions.refresh_affected_hooks('actor_id', micro_conversions.funnel_actors_changed()) }}",
-) }}
+{{ micro_conversions.incremental_by('actor_id', 'funnel_actors_changed', 'all_funnel_actors') }}
 {#- Incremental by funnel actor (see macros/incremental). -#}
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02

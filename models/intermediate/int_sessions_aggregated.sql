@@ -1,9 +1,4 @@
-{{ config(
-    materialized=micro_conversions.event_model_materialization(),
-    incremental_strategy="append",
-    on_schema_change="fail",
-    pre_hook="{{ micro_conversions.refresh_affected_hooks('visitor_id', micro_conversions.visitors_changed()) }}",
-) }}
+{{ micro_conversions.incremental_by('visitor_id', 'visitors_changed', 'all_visitors') }}
 {#- Incremental by visitor (see macros/incremental): read by goal completions and fct_sessions. -#}
 with
 
