@@ -4,7 +4,7 @@
     'database.schema.table'). Only staging reads it.
 -#}
 {% macro raw_events_relation() -%}
-    {%- set name = var('micro_conversions__raw_events_relation', none) -%}
+    {%- set name = micro_conversions.setting('micro_conversions__raw_events_relation') -%}
     {%- if not name -%}
         {{ return(ref('raw_events')) }}
     {%- endif -%}
@@ -20,7 +20,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The columns of the raw event contract (DESIGN.md). Any other raw column is passed through. -#}
+{#- The columns of the raw event contract (README "Raw event contract"). Any other raw column is passed through. -#}
 {% macro raw_event_contract_columns() -%}
     {{ return(['event_id', 'event_at', 'visitor_id', 'user_id', 'event_name', 'page_url', 'referrer_url',
                'user_agent', 'device_category', 'revenue', 'loaded_at']) }}

@@ -6,7 +6,7 @@ staged as (
 
     select count(*) as event_count
     from {{ ref('stg_events') }}
-    {%- if var('micro_conversions__exclude_bot_events') %}
+    {%- if micro_conversions.setting('micro_conversions__exclude_bot_events') %}
         where not is_bot
     {%- endif %}
 

@@ -83,7 +83,7 @@
                 select coalesce(max(done.loaded_at), cast('1900-01-01' as timestamp)) from {{ this }} as done
             )
         )
-        {%- if var('micro_conversions__exclude_bot_events') %}
+        {%- if micro_conversions.setting('micro_conversions__exclude_bot_events') %}
         and not staged.is_bot
         {%- endif %}
         and not exists (select 1 from {{ this }} as done where done.event_id = staged.event_id)
@@ -92,7 +92,7 @@
 {#- Every visitor with a non-bot staged event (a full rebuild of the sessionized events). -#}
 {% macro all_staged_visitors() -%}
     select distinct visitor_id from {{ ref('stg_events') }}
-    {%- if var('micro_conversions__exclude_bot_events') %}
+    {%- if micro_conversions.setting('micro_conversions__exclude_bot_events') %}
     where not is_bot
     {%- endif %}
 {%- endmacro %}

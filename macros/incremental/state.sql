@@ -42,7 +42,7 @@
         'micro_conversions__exclude_bot_events',
     ] -%}
     {#- The time zone matters to sessions only when they split at local midnight. -#}
-    {%- if var('micro_conversions__split_sessions_at_midnight') -%}
+    {%- if micro_conversions.setting('micro_conversions__split_sessions_at_midnight') -%}
         {%- do session_vars.append('micro_conversions__session_time_zone') -%}
     {%- endif -%}
     {{ return({
@@ -181,7 +181,7 @@
     } -%}
     {%- for var_name in inputs['vars'] -%}
         {%- do components.update({
-            'var ' ~ var_name: dbt.string_literal(micro_conversions.state_fingerprint(tojson(var(var_name, none))))
+            'var ' ~ var_name: dbt.string_literal(micro_conversions.state_fingerprint(tojson(micro_conversions.setting(var_name))))
         }) -%}
     {%- endfor -%}
     {%- for rule in inputs['rules'] -%}

@@ -6,7 +6,7 @@
     whose intent counts toward the conversion rate) and visitor (distinct visitors in the cell).
 -#}
 {% macro goal_conversion_report(dimensions) -%}
-{%- set time_zone = var('micro_conversions__session_time_zone') -%}
+{%- set time_zone = micro_conversions.setting('micro_conversions__session_time_zone') -%}
 with
 
 sessions as (

@@ -8,5 +8,5 @@
 {%- endmacro %}
 
 {% macro default__is_bot(user_agent) -%}
-    coalesce({{ micro_conversions.regexp_matches(user_agent, "'" ~ var('micro_conversions__bot_user_agent_regex') ~ "'", case_insensitive=true) }}, false)
+    coalesce({{ micro_conversions.regexp_matches(user_agent, "'" ~ micro_conversions.setting('micro_conversions__bot_user_agent_regex') ~ "'", case_insensitive=true) }}, false)
 {%- endmacro %}

@@ -1,5 +1,5 @@
 {#-
-    Business rule: is a session engaged? Default (DESIGN.md): it lasted at least
+    Business rule: is a session engaged? Default (README "Sessions"): it lasted at least
     `micro_conversions__engaged_min_seconds` (10), or had at least
     `micro_conversions__engaged_min_page_views` (2) page views, or reached any non-experimental goal.
 -#}
@@ -9,8 +9,8 @@
 
 {% macro default__is_engaged(duration_seconds, page_views, goals_reached) -%}
     (
-        {{ duration_seconds }} >= {{ var('micro_conversions__engaged_min_seconds') }}
-        or {{ page_views }} >= {{ var('micro_conversions__engaged_min_page_views') }}
+        {{ duration_seconds }} >= {{ micro_conversions.setting('micro_conversions__engaged_min_seconds') }}
+        or {{ page_views }} >= {{ micro_conversions.setting('micro_conversions__engaged_min_page_views') }}
         or {{ goals_reached }} > 0
     )
 {%- endmacro %}

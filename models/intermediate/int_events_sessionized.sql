@@ -12,10 +12,10 @@
     - optionally, when an event carries a traffic source (campaign, click id, external referrer)
       other than the last one seen in the session so far (a session without one counts as direct).
 -#}
-{%- set timeout_seconds = var('micro_conversions__session_timeout_minutes') * 60 -%}
-{%- set split_at_midnight = var('micro_conversions__split_sessions_at_midnight') -%}
-{%- set split_on_source = var('micro_conversions__split_sessions_on_new_source') -%}
-{%- set time_zone = var('micro_conversions__session_time_zone') -%}
+{%- set timeout_seconds = micro_conversions.setting('micro_conversions__session_timeout_minutes') * 60 -%}
+{%- set split_at_midnight = micro_conversions.setting('micro_conversions__split_sessions_at_midnight') -%}
+{%- set split_on_source = micro_conversions.setting('micro_conversions__split_sessions_on_new_source') -%}
+{%- set time_zone = micro_conversions.setting('micro_conversions__session_time_zone') -%}
 
 with
 
@@ -24,7 +24,7 @@ events as (
     select * from {{ ref('stg_events') }}
     where
         {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
-        {%- if var('micro_conversions__exclude_bot_events') %}
+        {%- if micro_conversions.setting('micro_conversions__exclude_bot_events') %}
             and not is_bot
         {%- endif %}
 

@@ -86,7 +86,7 @@ final as (
 
     select
         sessions.session_id,
-        coalesce(ranked.intent, '{{ var("micro_conversions__default_intent") }}') as intent,
+        coalesce(ranked.intent, '{{ micro_conversions.setting('micro_conversions__default_intent') }}') as intent,
         coalesce(ranked.counts_toward_conversion_rate, true) as counts_toward_conversion_rate
     from sessions
     left join ranked

@@ -89,7 +89,7 @@ final as (
         -- Right-censoring: some attempt's window ends after the data's last event.
         actors.last_window_ends_at > data_cutoff.last_event_at as is_window_open,
         actors.step_1_at as entered_at,
-        cast({{ micro_conversions.to_local_timestamp('actors.step_1_at', var('micro_conversions__session_time_zone')) }} as date)
+        cast({{ micro_conversions.to_local_timestamp('actors.step_1_at', micro_conversions.setting('micro_conversions__session_time_zone')) }} as date)
             as entry_date,
         -- Attribution: the session in which the actor first entered the funnel (first touch).
         coalesce(sessions.channel, 'Unassigned') as entry_channel,

@@ -2,7 +2,7 @@
     One row per day x goal (grain: session_date, goal_id): the day's session conversion rate against
     the same goal's rates on the previous `micro_conversions__anomaly_trailing_days` days.
 -#}
-{%- set trailing_days = var('micro_conversions__anomaly_trailing_days') -%}
+{%- set trailing_days = micro_conversions.setting('micro_conversions__anomaly_trailing_days') -%}
 with
 
 daily as (
@@ -42,10 +42,10 @@ final as (
         trailing_rates.trailing_stddev_rate,
         (daily.conversion_rate - trailing_rates.trailing_mean_rate) / nullif(trailing_rates.trailing_stddev_rate, 0) as z_score,
         coalesce(
-            trailing_rates.trailing_days >= {{ var('micro_conversions__anomaly_min_history_days') }}
-            and daily.sessions >= {{ var('micro_conversions__anomaly_min_sessions') }}
+            trailing_rates.trailing_days >= {{ micro_conversions.setting('micro_conversions__anomaly_min_history_days') }}
+            and daily.sessions >= {{ micro_conversions.setting('micro_conversions__anomaly_min_sessions') }}
             and abs(daily.conversion_rate - trailing_rates.trailing_mean_rate)
-            > {{ var('micro_conversions__anomaly_stddevs') }} * trailing_rates.trailing_stddev_rate,
+            > {{ micro_conversions.setting('micro_conversions__anomaly_stddevs') }} * trailing_rates.trailing_stddev_rate,
             false
         ) as is_anomaly
     from daily

@@ -66,14 +66,14 @@ folded as (
 
     select
         case
-            when path_ranks.path_rank <= {{ var('micro_conversions__max_goal_paths') }}
-                and path_ranks.visitors >= {{ var('micro_conversions__min_goal_path_visitors') }}
+            when path_ranks.path_rank <= {{ micro_conversions.setting('micro_conversions__max_goal_paths') }}
+                and path_ranks.visitors >= {{ micro_conversions.setting('micro_conversions__min_goal_path_visitors') }}
                 then visitor_paths.goal_path
             else '(other)'
         end as goal_path,
         case
-            when path_ranks.path_rank <= {{ var('micro_conversions__max_goal_paths') }}
-                and path_ranks.visitors >= {{ var('micro_conversions__min_goal_path_visitors') }}
+            when path_ranks.path_rank <= {{ micro_conversions.setting('micro_conversions__max_goal_paths') }}
+                and path_ranks.visitors >= {{ micro_conversions.setting('micro_conversions__min_goal_path_visitors') }}
                 then visitor_paths.path_length
         end as path_length,
         visitor_paths.converted,

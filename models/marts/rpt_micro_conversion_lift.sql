@@ -61,9 +61,9 @@ final as (
         coalesce(statistics.odds_ratio_is_corrected, false) as odds_ratio_is_corrected,
         statistics.fisher_p_value,
         statistics.fisher_q_value,
-        tables.visitors_with < {{ var('micro_conversions__lift_min_visitors') }}
-        or tables.visitors_without < {{ var('micro_conversions__lift_min_visitors') }}
-        or tables.converters < {{ var('micro_conversions__lift_min_conversions') }} as is_low_support,
+        tables.visitors_with < {{ micro_conversions.setting('micro_conversions__lift_min_visitors') }}
+        or tables.visitors_without < {{ micro_conversions.setting('micro_conversions__lift_min_visitors') }}
+        or tables.converters < {{ micro_conversions.setting('micro_conversions__lift_min_conversions') }} as is_low_support,
         cast(tables.micro_sessions as {{ dbt.type_bigint() }}) as micro_completions,
         cast(micro_goals.goal_value as {{ micro_conversions.type_money() }}) as configured_goal_value,
         {{ micro_conversions.safe_ratio('tables.macro_value_with', 'tables.visitors_with') }} as macro_value_per_visitor_with,

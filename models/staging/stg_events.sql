@@ -8,9 +8,9 @@
     (source, medium) pair, then join back to the events: the same answer as per event, at a
     fraction of the cost, because events repeat these values heavily.
 -#}
-{%- set allowed = var('micro_conversions__allowed_query_parameters') -%}
+{%- set allowed = micro_conversions.setting('micro_conversions__allowed_query_parameters') -%}
 {%- set parameters = (micro_conversions.attribution_parameters() + allowed) | unique | list -%}
-{%- set internal_hosts = var('micro_conversions__internal_hosts') -%}
+{%- set internal_hosts = micro_conversions.setting('micro_conversions__internal_hosts') -%}
 {%- set extra_columns = micro_conversions.extra_columns(ref('stg_events_checked'), micro_conversions.checked_event_columns()) -%}
 
 with

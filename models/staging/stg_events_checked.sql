@@ -61,11 +61,11 @@ checked as (
             when event_name is null then 'missing_event_name'
             when event_at_text is null then 'missing_event_at'
             when event_at is null then 'unparseable_event_at'
-            when event_at < cast('{{ var("micro_conversions__min_event_at") }}' as timestamp)
+            when event_at < cast('{{ micro_conversions.setting('micro_conversions__min_event_at') }}' as timestamp)
                 then 'event_at_too_early'
             when event_at > {{ dbt.dateadd(
                 'hour',
-                var('micro_conversions__max_future_skew_hours'),
+                micro_conversions.setting('micro_conversions__max_future_skew_hours'),
                 "coalesce(loaded_at, cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp))"
             ) }}
                 then 'event_at_in_future'
