@@ -11,6 +11,10 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
 DEMO_DB ?= build/micro_conversions.duckdb
+# Passed through to mc-publish by `make demo` / `make publish`:
+#   make demo VARS='{micro_conversions__session_timeout_minutes: 45}' FULL_REFRESH=1 ALLOW_SHRINK=1
+VARS ?=
+PUBLISH_FLAGS = $(if $(strip $(VARS)),--vars '$(VARS)') $(if $(FULL_REFRESH),--full-refresh) $(if $(ALLOW_SHRINK),--allow-shrink)
 TEST_DB ?= build/test.duckdb
 
 .PHONY: setup demo publish test lint fix dbt-test pytest seed-demo clean
@@ -30,7 +34,7 @@ demo: publish
 ## publish: dbt build -> Great Expectations audit -> atomic publish to published/ (MC_PUBLISHED_PATH)
 publish: setup
 	mkdir -p build
-	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-publish
+	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-publish $(PUBLISH_FLAGS)
 
 ## test: lint, then dbt build (models, data tests, unit tests) on the demo data, then pytest
 test: setup lint dbt-test pytest

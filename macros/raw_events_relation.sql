@@ -26,10 +26,52 @@
                'user_agent', 'device_category', 'revenue', 'loaded_at']) }}
 {%- endmacro %}
 
+{#- The contract columns a raw relation must have (the others may be missing: they read as null). -#}
+{% macro raw_event_required_columns() -%}
+    {{ return(['event_id', 'event_at', 'visitor_id', 'event_name']) }}
+{%- endmacro %}
+
+{#-
+    The contract columns `relation` has (lower-case names). A relation without a required column
+    stops the build with a message naming it. Every contract column while parsing and in unit
+    tests, where there is no relation to inspect.
+-#}
+{% macro present_contract_columns(relation) -%}
+    {%- set contract = micro_conversions.raw_event_contract_columns() -%}
+    {%- if not execute -%}
+        {{ return(contract) }}
+    {%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- if not names -%}
+        {{ return(contract) }}
+    {%- endif -%}
+    {%- set missing = [] -%}
+    {%- for column in micro_conversions.raw_event_required_columns() if column not in names -%}
+        {%- do missing.append(column) -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            'The raw events relation ' ~ relation ~ ' has no column ' ~ missing | join(', ')
+            ~ ': the raw event contract requires event_id, event_at, visitor_id and event_name'
+            ~ ' (README "Raw event contract"). Its columns: ' ~ names | join(', ')) }}
+    {%- endif -%}
+    {{ return(contract | select('in', names) | list) }}
+{%- endmacro %}
+
+{#- `column` of the raw relation as text, or a typed null when the relation does not have it. -#}
+{% macro raw_text_column(column, present) -%}
+    {%- if column in present -%}
+        cast({{ column }} as {{ dbt.type_string() }})
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The columns stg_events_checked adds or renames. -#}
 {% macro checked_event_columns() -%}
     {{ return(micro_conversions.raw_event_contract_columns() + [
-        'event_at_text', 'loaded_at_text', 'revenue_text', 'quarantine_reason', 'event_id_rank']) }}
+        'event_at_text', 'loaded_at_text', 'revenue_text', 'is_revenue_out_of_range', 'quarantine_reason',
+        'event_id_rank']) }}
 {%- endmacro %}
 
 {#-

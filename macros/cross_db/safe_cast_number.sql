@@ -23,3 +23,12 @@
             then try_cast(trim({{ expression }}) as {{ dbt.type_numeric() }})
     end
 {%- endmacro %}
+
+{#-
+    SQL true when `expression` is a plain decimal number with more than `digits` digits before
+    the decimal point (leading zeros aside): a value that does not fit the type it is cast to.
+-#}
+{% macro number_too_large(expression, digits) -%}
+    coalesce({{ micro_conversions.regexp_matches(
+        expression, "'^\\s*[+-]?0*[1-9][0-9]{" ~ digits ~ ",}(\\.[0-9]*)?\\s*$'") }}, false)
+{%- endmacro %}

@@ -16,6 +16,11 @@
     decimal(18, 2)
 {%- endmacro %}
 
+{#- Digits before the decimal point that type_money() holds. -#}
+{% macro money_integer_digits() -%}
+    {{ return(16) }}
+{%- endmacro %}
+
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}

@@ -88,6 +88,7 @@
         'micro_conversions__anomaly_min_history_days',
         'micro_conversions__anomaly_min_sessions',
         'micro_conversions__bi_roles',
+        'micro_conversions__max_quarantined_share',
     ]) }}
 {%- endmacro %}
 

@@ -9,7 +9,7 @@
 {#- The demo seed is always built first: it is the column template of this model's unit tests. -#}
 {%- do ref('raw_events') -%}
 {%- set extra_columns = micro_conversions.extra_columns(raw, micro_conversions.raw_event_contract_columns()) -%}
-{%- set text = dbt.type_string() -%}
+{%- set present = micro_conversions.present_contract_columns(raw) -%}
 
 with
 
@@ -22,17 +22,17 @@ raw_events as (
 as_text as (
 
     select
-        nullif(trim(cast(event_id as {{ text }})), '') as event_id,
-        nullif(trim(cast(event_at as {{ text }})), '') as event_at_text,
-        nullif(trim(cast(visitor_id as {{ text }})), '') as visitor_id,
-        nullif(trim(cast(user_id as {{ text }})), '') as user_id,
-        nullif(lower(trim(cast(event_name as {{ text }}))), '') as event_name,
-        nullif(trim(cast(page_url as {{ text }})), '') as page_url,
-        nullif(trim(cast(referrer_url as {{ text }})), '') as referrer_url,
-        nullif(trim(cast(user_agent as {{ text }})), '') as user_agent,
-        nullif(trim(cast(device_category as {{ text }})), '') as device_category,
-        nullif(trim(cast(revenue as {{ text }})), '') as revenue_text,
-        nullif(trim(cast(loaded_at as {{ text }})), '') as loaded_at_text
+        nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id,
+        nullif(trim({{ micro_conversions.raw_text_column('event_at', present) }}), '') as event_at_text,
+        nullif(trim({{ micro_conversions.raw_text_column('visitor_id', present) }}), '') as visitor_id,
+        nullif(trim({{ micro_conversions.raw_text_column('user_id', present) }}), '') as user_id,
+        nullif(lower(trim({{ micro_conversions.raw_text_column('event_name', present) }})), '') as event_name,
+        nullif(trim({{ micro_conversions.raw_text_column('page_url', present) }}), '') as page_url,
+        nullif(trim({{ micro_conversions.raw_text_column('referrer_url', present) }}), '') as referrer_url,
+        nullif(trim({{ micro_conversions.raw_text_column('user_agent', present) }}), '') as user_agent,
+        nullif(trim({{ micro_conversions.raw_text_column('device_category', present) }}), '') as device_category,
+        nullif(trim({{ micro_conversions.raw_text_column('revenue', present) }}), '') as revenue_text,
+        nullif(trim({{ micro_conversions.raw_text_column('loaded_at', present) }}), '') as loaded_at_text
     {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
         {%- endfor %}
@@ -46,7 +46,12 @@ parsed as (
         *,
         {{ micro_conversions.parse_timestamp_utc('event_at_text') }} as event_at,
         {{ micro_conversions.parse_timestamp_utc('loaded_at_text') }} as loaded_at,
-        cast({{ micro_conversions.safe_cast_number('revenue_text') }} as {{ micro_conversions.type_money() }}) as revenue
+        {{ micro_conversions.number_too_large('revenue_text', micro_conversions.money_integer_digits()) }}
+            as is_revenue_out_of_range,
+        case
+            when not {{ micro_conversions.number_too_large('revenue_text', micro_conversions.money_integer_digits()) }}
+                then cast({{ micro_conversions.safe_cast_number('revenue_text') }} as {{ micro_conversions.type_money() }})
+        end as revenue
     from as_text
 
 ),
@@ -70,7 +75,10 @@ checked as (
             ) }}
                 then 'event_at_in_future'
             when loaded_at_text is not null and loaded_at is null then 'unparseable_loaded_at'
+            when is_revenue_out_of_range then 'revenue_out_of_range'
             when revenue_text is not null and revenue is null then 'unparseable_revenue'
+            -- An order value is never negative: refunds are events of their own, with a positive value.
+            when revenue < 0 then 'negative_revenue'
         end as quarantine_reason
     from parsed
 

@@ -31,6 +31,9 @@ from micro_conversions.dbt_runner import PROJECT_DIR, configure_environment, fai
 from micro_conversions.gx_audit import AuditResult, build_specs, public_marts, read_marts, run_audit
 
 DEFAULT_WORK_DB = "build/micro_conversions.duckdb"
+# A public mart may lose at most this share of its rows from one publish to the next (and never
+# become empty) unless the publish is told so (--allow-shrink).
+DEFAULT_MAX_SHRINK = 0.5
 DEFAULT_PUBLISHED = "published/micro_conversions.duckdb"
 AUDIT_TABLE = "publish_audit"
 
@@ -154,6 +157,69 @@ def publish_postgres(
     return counts
 
 
+def last_published_counts_duckdb(destination: Path) -> dict[str, int]:
+    """mart -> row count of the latest publish recorded in the published file (empty if none)."""
+    import duckdb
+
+    if not destination.exists():
+        return {}
+    with duckdb.connect(str(destination), read_only=True) as con:
+        tables = {r[0] for r in con.sql("select table_name from duckdb_tables()").fetchall()}
+        if AUDIT_TABLE not in tables:
+            return {}
+        rows = con.execute(LAST_PUBLISH_SQL.format(audit=f"main.{AUDIT_TABLE}")).fetchall()
+    return dict(rows)
+
+
+def last_published_counts_postgres(connection, published_schema: str) -> dict[str, int]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "select 1 from information_schema.tables where table_schema = %s and table_name = %s",
+            (published_schema, AUDIT_TABLE),
+        )
+        if not cur.fetchone():
+            return {}
+        cur.execute(LAST_PUBLISH_SQL.format(audit=f'"{published_schema}".{AUDIT_TABLE}'))
+        return dict(cur.fetchall())
+
+
+LAST_PUBLISH_SQL = """
+    select mart, row_count from {audit}
+    where published_at = (select max(published_at) from {audit})
+"""
+
+
+def shrink_violations(previous: dict[str, int], current: dict[str, int], max_shrink: float) -> list[str]:
+    """Public marts that became empty, or lost more than `max_shrink` of their rows, since the
+    last publish: each as a line naming the mart and both counts."""
+    problems = []
+    for mart, now in sorted(current.items()):
+        before = previous.get(mart)
+        if not before:
+            continue  # new mart, or empty before too
+        if now == 0:
+            problems.append(f"{mart}: {before} rows at the last publish, now empty")
+        elif (before - now) / before > max_shrink:
+            problems.append(
+                f"{mart}: {before} rows at the last publish, now {now} "
+                f"(-{(before - now) / before:.0%}, more than the {max_shrink:.0%} allowed)"
+            )
+    return problems
+
+
+def quarantine_summary(read_sql) -> str:
+    """One line: raw rows, quarantined rows and their share, by reason."""
+    frame = read_sql(
+        "select quarantine_reason, count(*) as n from stg_events_quarantine group by quarantine_reason "
+        "order by count(*) desc, quarantine_reason"
+    )
+    raw = int(read_sql("select count(*) as n from stg_events_checked")["n"].iloc[0])
+    quarantined = int(frame["n"].sum()) if len(frame) else 0
+    share = quarantined / raw if raw else 0.0
+    reasons = ", ".join(f"{r.quarantine_reason} {int(r.n)}" for r in frame.itertuples())
+    return f"quarantined {quarantined} of {raw} raw rows ({share:.2%})" + (f": {reasons}" if reasons else "")
+
+
 def _run_id(target_path: Path) -> str:
     try:
         return json.loads((target_path / "run_results.json").read_text())["metadata"]["invocation_id"]
@@ -209,9 +275,14 @@ def build_audit_publish(
     project_dir: Path = PROJECT_DIR,
     target_path: Path | None = None,
     log=print,
+    full_refresh: bool = False,
+    max_shrink: float = DEFAULT_MAX_SHRINK,
+    allow_shrink: bool = False,
 ) -> PublishOutcome:
     """Runs the three steps on the target of MC_TARGET (DuckDB by default, or Postgres);
-    raises PublishRefused (published layer untouched) on failure."""
+    raises PublishRefused (published layer untouched) on failure. A public mart that would become
+    empty, or lose more than `max_shrink` of its rows since the last publish, refuses the publish
+    unless `allow_shrink`."""
     import duckdb
 
     engine = _target()
@@ -232,7 +303,8 @@ def build_audit_publish(
         raise PublishRefused(f"publishing is implemented for the duckdb and postgres targets, not {engine}")
 
     log(f"[1/3] dbt build into {where}")
-    result = run_dbt(["build"], dbt_vars=dbt_vars, target_path=target_path, project_dir=project_dir)
+    args = ["build", "--full-refresh"] if full_refresh else ["build"]
+    result = run_dbt(args, dbt_vars=dbt_vars, target_path=target_path, project_dir=project_dir)
     failed = failures(result)
     failed = {k: v for k, v in failed.items() if not v.startswith("skipped")} or failed
     if not result.success:
@@ -251,10 +323,16 @@ def build_audit_publish(
     if engine == "duckdb":
         with duckdb.connect(str(work_db), read_only=True) as con:
             frames = read_marts(lambda sql: con.sql(sql).df(), specs)
+            log(f"  {quarantine_summary(lambda sql: con.sql(sql).df())}")
+        previous = last_published_counts_duckdb(destination)
     else:
         connection = postgres_connection()
         try:
             frames = read_marts(_read_postgres(connection), specs)
+            with connection.cursor() as cur:
+                cur.execute(f'set search_path to "{work_schema}"')
+            log(f"  {quarantine_summary(_read_postgres(connection))}")
+            previous = last_published_counts_postgres(connection, published_schema)
         finally:
             connection.close()
     audit = run_audit(frames, specs, gx_dir, run_name=run_id)
@@ -266,6 +344,15 @@ def build_audit_publish(
         raise PublishRefused(
             "Great Expectations audit failed; nothing published:\n" + "\n".join(f"  {f}" for f in audit.failures)
         )
+
+    shrunk = shrink_violations(previous, {name: len(frame) for name, frame in frames.items()}, max_shrink)
+    if shrunk and not allow_shrink:
+        raise PublishRefused(
+            "public marts shrank since the last publish; nothing published (rerun with --allow-shrink "
+            "if this is intended):\n" + "\n".join(f"  {line}" for line in shrunk)
+        )
+    for line in shrunk:
+        log(f"  allowed by --allow-shrink: {line}")
 
     marts = [s.name for s in specs]
     if engine == "duckdb":
@@ -289,6 +376,23 @@ def build_audit_publish(
     )
 
 
+def parse_vars(text: str | None) -> dict | None:
+    """dbt's --vars: a YAML mapping (JSON is YAML too); a clear error otherwise."""
+    if not text or not text.strip():
+        return None
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SystemExit(f"mc-publish: --vars is not valid YAML: {error}") from None
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SystemExit(f"mc-publish: --vars must be a mapping such as '{{key: value}}', got: {text}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -297,13 +401,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--published", help="published DuckDB file (default: MC_PUBLISHED_PATH or published/micro_conversions.duckdb)"
     )
-    parser.add_argument("--vars", help="dbt vars as JSON")
+    parser.add_argument("--vars", help="dbt vars, as dbt takes them: a YAML (or JSON) mapping")
+    parser.add_argument("--full-refresh", action="store_true", help="rebuild every incremental model from scratch")
+    parser.add_argument(
+        "--max-shrink",
+        type=float,
+        default=float(os.environ.get("MC_MAX_SHRINK", DEFAULT_MAX_SHRINK)),
+        help="largest share of rows a public mart may lose since the last publish (default: MC_MAX_SHRINK or "
+        f"{DEFAULT_MAX_SHRINK})",
+    )
+    parser.add_argument(
+        "--allow-shrink", action="store_true", help="publish even when a public mart became empty or shrank"
+    )
     args = parser.parse_args(argv)
     try:
         outcome = build_audit_publish(
             work_db=_duckdb_path(args.work_db) if args.work_db else None,
             destination=_duckdb_path(args.published) if args.published else None,
-            dbt_vars=json.loads(args.vars) if args.vars else None,
+            dbt_vars=parse_vars(args.vars),
+            full_refresh=args.full_refresh,
+            max_shrink=args.max_shrink,
+            allow_shrink=args.allow_shrink,
         )
     except PublishRefused as refused:
         print(f"PUBLISH REFUSED: {refused}", file=sys.stderr)

@@ -16,19 +16,19 @@ Planted in the later batches, besides generated traffic:
 
 from __future__ import annotations
 
-import io
 import json
-from pathlib import Path
 
-import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import pytest
-from postgres_fixtures import copy_schema_to_duckdb, environment
+from warehouses import (
+    INCREMENTAL_INTERMEDIATES,
+    RAW_RELATION,
+    DuckDBWarehouse,
+    PostgresWarehouse,
+    assert_relations_equal,
+)
 
-from micro_conversions.dbt_runner import close_duckdb_connections, configure_environment, failures, run_dbt
 from micro_conversions.generate import Params, generate
 from micro_conversions.gx_audit import build_specs
 
@@ -96,85 +96,9 @@ def _batches():
     return batches
 
 
-class DuckDBWarehouse:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def load(self, table, create):
-        with duckdb.connect(str(self.path)) as con:
-            con.register("batch", table)
-            if create:
-                con.execute("create schema if not exists business")
-                con.execute("create table business.raw_events as select * from batch")
-            else:
-                con.execute("insert into business.raw_events select * from batch")
-
-    def build(self, target, *extra):
-        configure_environment(self.path)
-        _run(target, *extra)
-
-    def one(self, sql):
-        with duckdb.connect(str(self.path), read_only=True) as con:
-            return con.sql(sql).fetchone()[0]
-
-    def snapshot(self) -> Path:
-        return self.path
-
-
-class PostgresWarehouse:
-    def __init__(self, server, database: str, work: Path):
-        self.server, self.database, self.work = server, database, work
-        server.create_database(database)
-        self.env = server.environment(database)
-
-    def load(self, table, create):
-        con = self.server.connect(self.database)
-        con.autocommit = True
-        with con.cursor() as cur:
-            if create:
-                cur.execute("create schema business")
-                cur.execute(
-                    "create table business.raw_events (" + ", ".join(f"{n} text" for n in table.column_names) + ")"
-                )
-            buffer = io.BytesIO()
-            pacsv.write_csv(table, buffer)
-            buffer.seek(0)
-            cur.copy_expert("copy business.raw_events from stdin with (format csv, header true)", buffer)
-        con.close()
-
-    def build(self, target, *extra):
-        with environment(self.env):
-            configure_environment()
-            _run(target, *extra)
-
-    def one(self, sql):
-        con = self.server.connect(self.database)
-        with con.cursor() as cur:
-            cur.execute(
-                sql.replace("from fct_sessions", "from micro_conversions.fct_sessions").replace(
-                    "from int_events_sessionized", "from micro_conversions.int_events_sessionized"
-                )
-            )
-            value = cur.fetchone()[0]
-        con.close()
-        return value
-
-    def snapshot(self) -> Path:
-        path = self.work / f"{self.database}.duckdb"
-        con = self.server.connect(self.database)
-        copy_schema_to_duckdb(con, self.env["MC_PG_SCHEMA"], path)
-        con.close()
-        return path
-
-
-def _run(target, *extra):
-    result = run_dbt(
-        ["build", "--exclude", "test_type:unit", *extra],
-        dbt_vars={"micro_conversions__raw_events_relation": "business.raw_events"},
-        target_path=target,
-    )
-    close_duckdb_connections()
-    assert result.success, failures(result)
+def _build(warehouse, target, *extra):
+    dbt_vars = {"micro_conversions__raw_events_relation": RAW_RELATION}
+    warehouse.run(["build", "--exclude", "test_type:unit", *extra], dbt_vars, target)
 
 
 @pytest.fixture(scope="module", params=["duckdb", "postgres"])
@@ -190,7 +114,7 @@ def builds(request, tmp_path_factory):
     states = []
     for i, batch in enumerate(batches):
         incremental.load(batch, create=i == 0)
-        incremental.build(work / "target")
+        _build(incremental, work / "target")
         states.append(
             {
                 "merge_me_sessions": incremental.one("select count(*) from fct_sessions where visitor_id = 'merge-me'"),
@@ -203,16 +127,9 @@ def builds(request, tmp_path_factory):
             }
         )
     full.load(pa.concat_tables(batches), create=True)
-    full.build(work / "target_full", "--full-refresh")
+    _build(full, work / "target_full", "--full-refresh")
     manifest = json.loads((work / "target" / "manifest.json").read_text())
     return incremental.snapshot(), full.snapshot(), states, manifest
-
-
-def _frame(database, relation):
-    with duckdb.connect(str(database), read_only=True) as con:
-        frame = con.sql(f"select * from main.{relation}").df()
-    frame = frame.drop(columns=[c for c in ["processed_at"] if c in frame.columns])
-    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
 def test_the_planted_late_events_changed_earlier_results(builds):
@@ -231,15 +148,4 @@ def test_every_public_mart_equals_a_full_refresh(builds):
     incremental, full, _, manifest = builds
     marts = [spec.name for spec in build_specs(manifest)]
     assert len(marts) >= 16
-    for relation in [
-        *marts,
-        "int_events_sessionized",
-        "int_sessions_aggregated",
-        "int_funnel_events_ordered",
-        "int_funnel_attempts",
-    ]:
-        a, b = _frame(incremental, relation), _frame(full, relation)
-        assert len(a) == len(b) > 0, relation
-        # Floating-point aggregates (averages, deviations) may differ in the last bits with the
-        # order rows are summed in; everything else must be exactly equal.
-        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9, obj=relation)
+    assert_relations_equal(incremental, full, [*marts, *INCREMENTAL_INTERMEDIATES])
