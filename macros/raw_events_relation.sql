@@ -1,12 +1,18 @@
 {#-
-    The relation the raw events are read from: the demo seed `raw_events`, or the business's own
-    table named by the var `micro_conversions__raw_events_relation` ('schema.table' or
-    'database.schema.table'). Only staging reads it.
+    What the raw events are read from: the demo seed `raw_events`, or the business's own events
+    named by the setting `micro_conversions__raw_events_relation`:
+    - a relation, 'schema.table' or 'database.schema.table';
+    - on DuckDB, a file (or a glob of files) read in place: a path ending in .parquet, .csv,
+      .csv.gz, .json, .jsonl or .ndjson, absolute or relative to where dbt runs.
+    Returns a relation, or (for files) the SQL of a table function. Only staging reads it.
 -#}
 {% macro raw_events_relation() -%}
     {%- set name = micro_conversions.setting('micro_conversions__raw_events_relation') -%}
     {%- if not name -%}
         {{ return(ref('raw_events')) }}
+    {%- endif -%}
+    {%- if micro_conversions.raw_events_file_format(name) -%}
+        {{ return(micro_conversions.read_raw_events_file(name, micro_conversions.raw_events_file_format(name))) }}
     {%- endif -%}
     {%- set parts = name.split('.') -%}
     {%- if parts | length == 2 -%}
@@ -15,9 +21,51 @@
         {{ return(api.Relation.create(database=parts[0], schema=parts[1], identifier=parts[2])) }}
     {%- else -%}
         {{ exceptions.raise_compiler_error(
-            "micro_conversions__raw_events_relation must be 'schema.table' or 'database.schema.table', got '"
-            ~ name ~ "'") }}
+            "micro_conversions__raw_events_relation must be 'schema.table', 'database.schema.table' or a file "
+            ~ "path ending in .parquet, .csv, .csv.gz, .json, .jsonl or .ndjson; got '" ~ name ~ "'") }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The file format of a raw events path ('parquet', 'csv', 'json'), or none for a relation name. -#}
+{% macro raw_events_file_format(name) -%}
+    {%- set lowered = name | lower -%}
+    {%- if lowered.endswith('.parquet') -%}
+        {{ return('parquet') }}
+    {%- elif lowered.endswith('.csv') or lowered.endswith('.csv.gz') -%}
+        {{ return('csv') }}
+    {%- elif lowered.endswith('.json') or lowered.endswith('.jsonl') or lowered.endswith('.ndjson') -%}
+        {{ return('json') }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- SQL reading raw events from a file in place (DuckDB). Every CSV column is read as text. -#}
+{% macro read_raw_events_file(path, file_format) -%}
+    {{ return(adapter.dispatch('read_raw_events_file', 'micro_conversions')(path, file_format)) }}
+{%- endmacro %}
+
+{% macro default__read_raw_events_file(path, file_format) -%}
+    {{ exceptions.raise_compiler_error(
+        "Reading raw events from a file ('" ~ path ~ "') works on DuckDB only; on " ~ target.type
+        ~ ", load the file into a table and set micro_conversions__raw_events_relation to its name.") }}
+{%- endmacro %}
+
+{% macro duckdb__read_raw_events_file(path, file_format) -%}
+    {%- set quoted = "'" ~ path | replace("'", "''") ~ "'" -%}
+    {%- if file_format == 'parquet' -%}
+        {{ return('read_parquet(' ~ quoted ~ ')') }}
+    {%- elif file_format == 'csv' -%}
+        {{ return('read_csv(' ~ quoted ~ ', header = true, all_varchar = true)') }}
+    {%- endif -%}
+    {{ return('read_json(' ~ quoted ~ ", format = 'newline_delimited')") }}
+{%- endmacro %}
+
+{#- Column names of a relation, or of a file's table function (SQL text), as the engine gives them. -#}
+{% macro relation_column_names(relation) -%}
+    {%- if relation is string -%}
+        {{ return(run_query('describe select * from ' ~ relation).columns[0].values() | list) }}
+    {%- endif -%}
+    {{ return(adapter.get_columns_in_relation(relation) | map(attribute='name') | list) }}
 {%- endmacro %}
 
 {#- The columns of the raw event contract (README "Raw event contract"). Any other raw column is passed through. -#}
@@ -41,7 +89,7 @@
     {%- if not execute -%}
         {{ return(contract) }}
     {%- endif -%}
-    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {%- set names = micro_conversions.relation_column_names(relation) | map('lower') | list -%}
     {%- if not names -%}
         {{ return(contract) }}
     {%- endif -%}
@@ -81,10 +129,8 @@
 {% macro extra_columns(relation, known) -%}
     {%- set extra = [] -%}
     {%- if execute -%}
-        {%- for column in adapter.get_columns_in_relation(relation) -%}
-            {%- if column.name | lower not in known -%}
-                {%- do extra.append(column.name) -%}
-            {%- endif -%}
+        {%- for name in micro_conversions.relation_column_names(relation) if name | lower not in known -%}
+            {%- do extra.append(name) -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(extra) }}
