@@ -49,8 +49,21 @@ def test_invalid_regex_fails_with_the_pattern(project):
     result = _build(project)
     failed = failures(result)
     [message] = [m for name, m in failed.items() if name.startswith("regexes_compile_goals")]
-    assert "^/(pricing" in message
+    assert "goals row with goal_id = broken: page_path_regex '^/(pricing' is not a valid regular expression" in message
     assert failed["dim_goals"].startswith("skipped")
+
+
+def test_empty_goals_stop_the_build_with_a_message(project):
+    (project / "seeds" / "goals.csv").write_text(
+        "goal_id,goal_name,goal_kind,goal_type,event_name,page_path_regex,threshold,goal_value,stage,is_experimental\n"
+    )
+    result = _build(project, "--select", "goals+")
+    failed = failures(result)
+    assert not result.success
+    message = failed["goals_rows_are_valid"]
+    assert "Invalid configuration in seed goals: 0 row(s), at least 1 needed" in message
+    assert "configure at least one goal" in message
+    assert failed["fct_goal_completions"].startswith("skipped")
 
 
 RATE_ROWS = """\
@@ -101,57 +114,3 @@ def test_rate_tests_fail_on_bad_rates(project):
     # above_one (upper 1.0 < rate 1.25), outside_interval (lower 0.30 > 0.25), wrong_ratio is inside
     # its interval, null_rate_with_data has null rate and null bounds: consistent
     assert failing("interval_brackets_rate") == 2
-
-
-def test_business_goals_and_intents_replace_the_demo_ones(project, tmp_path):
-    """A business swaps in its own goals, intents and funnels (seed files only, no SQL) and rebuilds."""
-    (project / "seeds" / "goals.csv").write_text(
-        "goal_id,goal_name,goal_kind,goal_type,event_name,page_path_regex,threshold,goal_value,stage,is_experimental\n"
-        "lead,Newsletter lead,macro,event,newsletter_signup,,,25,purchase,\n"
-        "guide,Guide read,micro,destination,,^/blog/,,,interest,\n"
-    )
-    (project / "seeds" / "session_intents.csv").write_text(
-        "intent,priority,event_name,page_path_regex,counts_toward_conversion_rate\n"
-        "after_sales,1,,^/(returns|order-status|help),false\n"
-    )
-    (project / "seeds" / "funnels.csv").write_text(
-        "funnel_id,funnel_name,scope,ordering,window_seconds\nlead_journey,Guide to lead,visitor,ordered,604800\n"
-    )
-    (project / "seeds" / "funnel_steps.csv").write_text(
-        "funnel_id,step_number,step_name,goal_id\nlead_journey,1,Guide read,guide\nlead_journey,2,Lead,lead\n"
-    )
-    (project / "seeds" / "funnel_exclusions.csv").write_text("funnel_id,goal_id,after_step,before_step\n")
-    # The demo segments name demo goals and intents: the seed validation would stop the build.
-    (project / "seeds" / "visitor_segments.csv").write_text(
-        "segment,priority,description,converted,required_goal_id,only_intent,min_micro_goals\n"
-        "lead,1,Became a lead,true,,,\n"
-        "reader,2,Read a guide,false,guide,,\n"
-        "after_sales_only,3,Only after-sales visits,,,after_sales,\n"
-        "other,9,Everyone else,,,,\n"
-    )
-    result = _build(project)
-    assert result.success, failures(result)
-    import duckdb
-
-    from micro_conversions.dbt_runner import close_duckdb_connections
-
-    close_duckdb_connections()
-    with duckdb.connect(str(tmp_path / "failure.duckdb"), read_only=True) as con:
-        goals = sorted(r[0] for r in con.sql("select goal_id from dim_goals").fetchall())
-        leads = con.sql("select count(*) from fct_goal_completions where goal_id = 'lead'").fetchone()[0]
-        macro = con.sql("select sum(macro_conversions) from fct_sessions").fetchone()[0]
-        signups = con.sql(
-            "select count(distinct session_id) from int_events_sessionized where event_name = 'newsletter_signup'"
-        ).fetchone()[0]
-        intents = dict(con.sql("select intent, count(*) from fct_sessions group by 1").fetchall())
-        funnel = con.sql("select step_number, actors_reached from rpt_funnel_steps order by 1").fetchall()
-        segments = dict(con.sql("select segment, visitors from rpt_conversion_by_segment").fetchall())
-        lift_pairs = con.sql("select micro_goal_id, macro_goal_id from rpt_micro_conversion_lift").fetchall()
-    assert goals == ["guide", "lead"]
-    assert leads == macro == signups > 0
-    assert set(intents) == {"after_sales", "browsing"}
-    assert [step for step, _ in funnel] == [1, 2]
-    assert funnel[0][1] >= funnel[1][1] > 0
-    assert set(segments) == {"lead", "reader", "after_sales_only", "other", "unsegmented"}
-    assert segments["lead"] > 0 and segments["reader"] > 0 and segments["unsegmented"] == 0
-    assert lift_pairs == [("guide", "lead")]
