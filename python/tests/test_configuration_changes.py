@@ -198,3 +198,111 @@ def test_the_changes_reached_the_marts(changed_builds):
     assert one("intent rules and engagement", "select count(*) from fct_sessions where intent = 'wandering'") > 0
     assert one("channel and referrer rules", "select count(*) from fct_sessions where channel = 'Partner Sites'") > 0
     assert one("the raw events relation", "select min(session_start_at) from fct_sessions").year == 2025
+
+
+# Every input on its own: the models the plan rebuilds when only that input changes, on the
+# generated build (DuckDB). Settings read only by tables rebuilt on every run rebuild nothing.
+SETTING_REBUILDS = {
+    "micro_conversions__raw_events_relation": ("generated.other_events", ALL),
+    "micro_conversions__session_timeout_minutes": (45, ALL),
+    "micro_conversions__split_sessions_at_midnight": (True, ALL),
+    "micro_conversions__session_time_zone": ("Europe/Paris", set()),
+    "micro_conversions__split_sessions_on_new_source": (True, ALL),
+    "micro_conversions__exclude_bot_events": (False, ALL),
+    "micro_conversions__min_event_at": ("2020-01-01", ALL),
+    "micro_conversions__max_future_skew_hours": (48, ALL),
+    "micro_conversions__allowed_query_parameters": (["utm_source"], ALL),
+    "micro_conversions__internal_hosts": (["partner.example.org"], ALL),
+    "micro_conversions__bot_user_agent_regex": ("bot|crawl", ALL),
+    "micro_conversions__engaged_min_seconds": (30, SESSIONS_ONLY),
+    "micro_conversions__engaged_min_page_views": (3, SESSIONS_ONLY),
+    "micro_conversions__default_intent": ("wandering", SESSIONS_ONLY),
+    "micro_conversions__max_quarantined_share": (0.2, set()),
+    "micro_conversions__lift_min_visitors": (10, set()),
+    "micro_conversions__lift_min_conversions": (2, set()),
+    "micro_conversions__max_goal_paths": (5, set()),
+    "micro_conversions__min_goal_path_visitors": (2, set()),
+    "micro_conversions__anomaly_trailing_days": (14, set()),
+    "micro_conversions__anomaly_stddevs": (2, set()),
+    "micro_conversions__anomaly_min_history_days": (3, set()),
+    "micro_conversions__anomaly_min_sessions": (10, set()),
+    "micro_conversions__bi_roles": (["reader"], set()),
+}
+SEED_REBUILDS = {
+    "goals": (append("home_page,Home page,micro,destination,,^/$,,,awareness,"), GOALS),
+    "session_intents": (append("window_shopping,5,page_view,^/products/,true"), SESSIONS_ONLY),
+    "funnels": (replace(",604800", ",3600"), FUNNELS),
+    "funnel_steps": (replace("checkout,2,Added to cart,add_to_cart", "checkout,2,Cart,add_to_cart"), FUNNELS),
+    "funnel_exclusions": (replace("checkout,contact_form,2,4", "checkout,contact_form,1,4"), FUNNELS),
+    "channel_rules": (replace("100,Referral,", "100,Partner Sites,"), ALL),
+    "referrer_sources": (replace("11,(^|\\.)bing\\.com$,bing,organic", "11,(^|\\.)bing\\.com$,msn,organic"), ALL),
+    "visitor_segments": (replace("Reached a macro goal", "Bought something"), set()),
+}
+
+
+@pytest.fixture(scope="module")
+def planner(duckdb_project, tmp_path_factory):
+    """Plans on a copy of the generated build with one parsed manifest (settings apply when the
+    plan runs, so no parse per change): `plan(settings)` -> the models rebuilt in full."""
+    import shutil
+
+    from dbt.cli.main import dbtRunner
+
+    from micro_conversions.dbt_runner import close_duckdb_connections, configure_environment, failures
+
+    work = tmp_path_factory.mktemp("planner")
+    project = copy_project(work / "project")
+    database = work / "planned.duckdb"
+    shutil.copyfile(duckdb_project.database, database)
+    configure_environment(database)
+    base = {"micro_conversions__raw_events_relation": "generated.raw_events"}
+    common = ["--project-dir", str(project), "--target-path", str(work / "target")]
+    parsed = dbtRunner().invoke(["parse", *common, "--vars", json.dumps(base)])
+    runner = dbtRunner(manifest=parsed.result)
+    warehouse = DuckDBWarehouse(database)
+
+    def invoke(args, settings):
+        result = runner.invoke([*args, *common, "--vars", json.dumps({**base, **settings})])
+        close_duckdb_connections()
+        assert result.success, failures(result)
+
+    def plan(settings=None, seed=None):
+        if seed:
+            invoke(["seed", "--select", seed], {})
+        invoke(["run", "--select", "int_incremental_plan"], settings or {})
+        return rebuilt_models(warehouse)
+
+    return project, plan
+
+
+def test_an_unchanged_configuration_rebuilds_nothing(planner):
+    _, plan = planner
+    assert plan() == set()
+
+
+@pytest.mark.parametrize("name", sorted(SETTING_REBUILDS))
+def test_each_setting_rebuilds_exactly_its_models(planner, name):
+    _, plan = planner
+    value, expected = SETTING_REBUILDS[name]
+    assert plan({name: value}) == expected
+
+
+def test_the_time_zone_rebuilds_sessions_when_they_split_at_midnight(planner):
+    _, plan = planner
+    midnight = {"micro_conversions__split_sessions_at_midnight": True}
+    assert plan({**midnight, "micro_conversions__session_time_zone": "Europe/Paris"}) == ALL
+
+
+@pytest.mark.parametrize("name", sorted(SEED_REBUILDS))
+def test_each_configuration_seed_rebuilds_exactly_its_models(planner, name):
+    project, plan = planner
+    change, expected = SEED_REBUILDS[name]
+    path = project / "seeds" / f"{name}.csv"
+    original = path.read_text()
+    try:
+        path.write_text(change(original))
+        assert path.read_text() != original
+        assert plan(seed=name) == expected
+    finally:
+        path.write_text(original)
+        plan(seed=name)
