@@ -158,3 +158,38 @@ def test_default_published_path_is_under_published(monkeypatch):
     assert published_path() == PROJECT_DIR / "published" / "micro_conversions.duckdb"
     monkeypatch.setenv("MC_PUBLISHED_PATH", "/srv/bi/marts.duckdb")
     assert str(published_path()) == "/srv/bi/marts.duckdb"
+
+
+def test_marts_that_become_empty_are_refused_unless_allowed(first_publish, tmp_path):
+    """Funnel seeds emptied (header only): the build and the audit pass, but the funnel marts
+    would be published empty over the good ones: refused, each named, the file untouched; with
+    allow_shrink the same publish goes through."""
+    import shutil
+
+    work, _ = first_publish
+    work_db, published = tmp_path / "work.duckdb", tmp_path / "marts.duckdb"
+    shutil.copyfile(work / "work.duckdb", work_db)
+    shutil.copyfile(work / "published" / "marts.duckdb", published)
+    before = published.read_bytes()
+    project = copy_project(tmp_path / "project")
+    for name in ["funnels", "funnel_steps", "funnel_exclusions"]:
+        path = project / "seeds" / f"{name}.csv"
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+    publish = dict(
+        work_db=work_db,
+        destination=published,
+        gx_dir=tmp_path / "gx",
+        project_dir=project,
+        target_path=tmp_path / "target",
+        log=lambda *_: None,
+    )
+    with pytest.raises(PublishRefused) as refused:
+        build_audit_publish(**publish)
+    message = str(refused.value)
+    assert "--allow-shrink" in message
+    for mart in ["dim_funnels", "fct_funnel_actors", "rpt_funnel_steps"]:
+        assert f"{mart}: " in message and "now empty" in message, mart
+    assert "fct_sessions" not in message
+    assert published.read_bytes() == before
+    outcome = build_audit_publish(**publish, allow_shrink=True)
+    assert outcome.row_counts["rpt_funnel_steps"] == 0 and outcome.row_counts["fct_sessions"] > 0
