@@ -98,3 +98,21 @@ def test_bi_role_cannot_write_anywhere(postgres_project, statement):
     with con.cursor() as cur, pytest.raises((psycopg2.errors.InsufficientPrivilege, psycopg2.errors.InvalidSchemaName)):
         cur.execute(statement)
     con.close()
+
+
+def test_an_invalid_regex_is_named_on_postgres(pg_server, tmp_path):
+    """Postgres tests each pattern through a small function that catches the compile error, so
+    the message names the row and quotes the pattern, as on DuckDB."""
+    from postgres_fixtures import environment
+
+    from micro_conversions.dbt_runner import configure_environment, copy_project, failures, run_dbt
+
+    project = copy_project(tmp_path / "project")
+    goals = project / "seeds" / "goals.csv"
+    goals.write_text(goals.read_text() + "broken,Broken,micro,destination,page_view,^/(pricing,,1,consideration,\n")
+    pg_server.create_database("mc_regex")
+    with environment(pg_server.environment("mc_regex")):
+        configure_environment()
+        result = run_dbt(["build", "--select", "goals"], project_dir=project, target_path=tmp_path / "target")
+    [message] = [m for name, m in failures(result).items() if name.startswith("regexes_compile_goals")]
+    assert "goals row with goal_id = broken: page_path_regex '^/(pricing' is not a valid regular expression" in message

@@ -189,8 +189,11 @@ def test_a_missing_required_column_is_named(tmp_path):
 
 def test_publish_takes_vars_as_dbt_does():
     readme = (PROJECT_DIR / "README.md").read_text()
-    [example] = re.findall(r"mc-publish --vars '(.*?)'", readme)
-    assert parse_vars(example) == {"micro_conversions__bi_roles": ["bi_reader"]}
+    examples = re.findall(r"mc-publish --vars '(.*?)'", readme)
+    assert len(examples) >= 2
+    parsed = [parse_vars(example) for example in examples]
+    assert {"micro_conversions__bi_roles": ["bi_reader"]} in parsed
+    assert {"micro_conversions__session_timeout_minutes": 45} in parsed
     assert parse_vars(json.dumps({"a": 1})) == {"a": 1}
     assert parse_vars("") is None
     with pytest.raises(SystemExit, match="must be a mapping"):
