@@ -17,7 +17,12 @@ VARS ?=
 PUBLISH_FLAGS = $(if $(strip $(VARS)),--vars '$(VARS)') $(if $(FULL_REFRESH),--full-refresh) $(if $(ALLOW_SHRINK),--allow-shrink)
 TEST_DB ?= build/test.duckdb
 
-.PHONY: setup demo publish test lint fix dbt-test pytest seed-demo clean
+.PHONY: setup demo publish test test-all lint fix dbt-test pytest seed-demo clean
+
+# Test tiers: `make test` runs the default tier locally and every tier in CI (CI=true);
+# `make test-all` runs every tier anywhere. The slow tier is marked `slow` (pyproject.toml).
+ALL_TIERS ?=
+PYTEST_TIER = $(if $(filter true 1,$(CI))$(ALL_TIERS),,-m "not slow")
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +44,10 @@ publish: setup
 ## test: lint, then dbt build (models, data tests, unit tests) on the demo data, then pytest
 test: setup lint dbt-test pytest
 
+## test-all: the same with the slow tier (what CI runs)
+test-all:
+	$(MAKE) test ALL_TIERS=1
+
 lint: setup
 	mkdir -p build
 	$(BIN)/ruff check python benchmarks
@@ -58,7 +67,7 @@ dbt-test: setup
 
 pytest: setup
 	bash scripts/ensure_postgres.sh
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_TIER)
 
 ## seed-demo: regenerate the committed demo seed (deterministic)
 seed-demo: setup

@@ -30,21 +30,25 @@
 {%- endset -%}
 
 {%- if execute -%}
-    {%- set found = run_query(failing_rows) -%}
-    {%- if found.rows | length > 0 -%}
-        {%- set lines = [] -%}
-        {%- for row in found.rows -%}
-            {%- do lines.append(model.identifier ~ ' row with ' ~ key_column ~ ' = ' ~ (row[0] if row[0] is not none else '(empty)') ~ ': ' ~ row[1]) -%}
-        {%- endfor -%}
-        {{ exceptions.raise_compiler_error(
-            'Invalid configuration in seed ' ~ model.identifier ~ ' (' ~ lines | length ~ ' problem(s)):\n  '
-            ~ lines | join('\n  ')) }}
-    {%- endif -%}
+    {%- set lines = [] -%}
+    {%- for row in run_query(failing_rows).rows -%}
+        {%- do lines.append(model.identifier ~ ' row with ' ~ key_column ~ ' = ' ~ (row[0] if row[0] is not none else '(empty)') ~ ': ' ~ row[1]) -%}
+    {%- endfor -%}
+    {%- do micro_conversions.raise_configuration_problems(model, lines) -%}
 {%- endif -%}
 
 {{ failing_rows }}
 
 {% endtest %}
+
+{#- Stops the build naming every problem found in a configuration seed (none: nothing happens). -#}
+{% macro raise_configuration_problems(model, lines) -%}
+    {%- if lines -%}
+        {{ exceptions.raise_compiler_error(
+            'Invalid configuration in seed ' ~ model.identifier ~ ' (' ~ lines | length ~ ' problem(s)):\n  '
+            ~ lines | join('\n  ')) }}
+    {%- endif -%}
+{%- endmacro %}
 
 {#-
     Every regular expression in `column_name` compiles. Where the engine can test a pattern
@@ -59,16 +63,12 @@
     {%- set found = run_query(
         'select ' ~ (key_column or "''") ~ ', ' ~ column_name ~ ' from ' ~ model
         ~ ' where ' ~ column_name ~ ' is not null and ' ~ invalid) -%}
-    {%- if found.rows | length > 0 -%}
-        {%- set lines = [] -%}
-        {%- for row in found.rows -%}
-            {%- do lines.append(model.identifier ~ (' row with ' ~ key_column ~ ' = ' ~ row[0] if key_column else '')
-                ~ ': ' ~ column_name ~ " '" ~ row[1] ~ "' is not a valid regular expression") -%}
-        {%- endfor -%}
-        {{ exceptions.raise_compiler_error(
-            'Invalid configuration in seed ' ~ model.identifier ~ ' (' ~ lines | length ~ ' problem(s)):\n  '
-            ~ lines | join('\n  ')) }}
-    {%- endif -%}
+    {%- set lines = [] -%}
+    {%- for row in found.rows -%}
+        {%- do lines.append(model.identifier ~ (' row with ' ~ key_column ~ ' = ' ~ row[0] if key_column else '')
+            ~ ': ' ~ column_name ~ " '" ~ row[1] ~ "' is not a valid regular expression") -%}
+    {%- endfor -%}
+    {%- do micro_conversions.raise_configuration_problems(model, lines) -%}
 {%- endif -%}
 
 select {{ column_name }}

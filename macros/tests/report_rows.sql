@@ -4,7 +4,8 @@
     say what it found, not only how many rows.
 -#}
 {% macro report_rows(sql, label) -%}
-    {%- if execute -%}
+    {#- Only when tests run (not when a linter or `dbt compile` renders the test). -#}
+    {%- if execute and flags.WHICH in ['test', 'build'] -%}
         {%- set found = run_query(sql) -%}
         {%- if found.rows | length > 0 -%}
             {%- set items = [] -%}

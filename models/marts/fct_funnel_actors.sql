@@ -8,6 +8,7 @@
 
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02
+{%- set time_zone = micro_conversions.setting('micro_conversions__session_time_zone') %}
 with
 
 attempts as (
@@ -89,8 +90,7 @@ final as (
         -- Right-censoring: some attempt's window ends after the data's last event.
         actors.last_window_ends_at > data_cutoff.last_event_at as is_window_open,
         actors.step_1_at as entered_at,
-        cast({{ micro_conversions.to_local_timestamp('actors.step_1_at', micro_conversions.setting('micro_conversions__session_time_zone')) }} as date)
-            as entry_date,
+        cast({{ micro_conversions.to_local_timestamp('actors.step_1_at', time_zone) }} as date) as entry_date,
         -- Attribution: the session in which the actor first entered the funnel (first touch).
         coalesce(sessions.channel, 'Unassigned') as entry_channel,
         coalesce(sessions.device_category, 'unknown') as entry_device_category

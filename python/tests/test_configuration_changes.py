@@ -127,7 +127,12 @@ def rebuilt_models(warehouse) -> set:
     return {r[0] for r in warehouse.query("select distinct model_name from int_incremental_plan where is_full_rebuild")}
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+# Slow tier (two builds per change per engine): `make test` in CI, `make test-all`. The plan-level
+# tests below (every input on its own) stay in the default tier.
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param("duckdb", marks=pytest.mark.slow), pytest.param("postgres", marks=pytest.mark.slow)],
+)
 def changed_builds(request, tmp_path_factory):
     """Both warehouses hold the same raw events. `incremental` is built once, then after each step
     with a plain run; `full` is rebuilt from scratch (--full-refresh) with the same configuration."""

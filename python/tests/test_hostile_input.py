@@ -15,6 +15,9 @@ import pytest
 from micro_conversions.dbt_runner import configure_environment, failures, run_dbt
 from micro_conversions.generate import Params, generate
 
+# Slow tier (a million-event visitor): run by `make test` in CI and `make test-all`.
+pytestmark = pytest.mark.slow
+
 SITE = "https://shop.example.com"
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
 SQL_BITS = "'; drop table raw_events; -- \" ; select 1; /* */ \\ %_"

@@ -101,7 +101,11 @@ def _build(warehouse, target, *extra):
     warehouse.run(["build", "--exclude", "test_type:unit", *extra], dbt_vars, target)
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+# Slow tier (three incremental builds and a full one per engine): `make test` in CI, `make test-all`.
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param("duckdb", marks=pytest.mark.slow), pytest.param("postgres", marks=pytest.mark.slow)],
+)
 def builds(request, tmp_path_factory):
     work = tmp_path_factory.mktemp("incremental")
     if request.param == "duckdb":

@@ -17,6 +17,9 @@ from postgres_fixtures import environment
 from micro_conversions.dbt_runner import close_duckdb_connections, configure_environment, failures, run_dbt
 from micro_conversions.gx_audit import build_specs, public_marts
 
+# Slow tier (a Spark session and a whole build on it): run by `make test` in CI and `make test-all`.
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("pyspark", reason="Spark tests need pyspark (installed with the dev extras)")
 pytest.importorskip("dbt.adapters.spark", reason="Spark tests need dbt-spark")
 if shutil.which("java") is None:

@@ -213,3 +213,15 @@ def test_shrinking_marts_are_named():
     assert shrink_violations({"a": 10}, {"a": 5}, max_shrink=0.5) == []
     assert shrink_violations({"a": 10}, {"a": 50}, max_shrink=0.0) == []
     assert shrink_violations({}, {"a": 0}, max_shrink=0.5) == []
+
+
+def test_the_version_recorded_in_the_state_is_the_project_version():
+    """A release rebuilds every incremental model only if the state's version moves with it."""
+    import tomllib
+
+    import yaml
+
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["version"]
+    package = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["version"]
+    [state] = re.findall(r"return\('([0-9.]+)'\)", macro_text("macros/incremental/state.sql", "project_version"))
+    assert project == package == state
