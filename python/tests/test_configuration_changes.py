@@ -70,6 +70,8 @@ class Step:
     settings: dict = field(default_factory=dict)
 
 
+# Every configuration seed and every setting that changes an incremental model is changed in one
+# of the steps (several in one step where they rebuild the same models).
 STEPS = [
     # The first case: a new destination goal matching the home page.
     Step(
@@ -77,34 +79,52 @@ STEPS = [
         GOALS,
         seeds={"goals": append("home_page,Home page,micro,destination,,^/$,,,awareness,")},
     ),
-    # The checkout funnel's window from 7 days to 60 s: far fewer actors reach the later steps.
+    # The checkout funnel's window from 7 days to 60 s: far fewer actors reach the later steps;
+    # a step renamed and an exclusion that now starts after step 1.
     Step(
-        "a funnel window",
+        "funnels, steps and exclusions",
         FUNNELS,
-        seeds={"funnels": replace("checkout,Checkout,visitor,ordered,604800", "checkout,Checkout,visitor,ordered,60")},
+        seeds={
+            "funnels": replace("checkout,Checkout,visitor,ordered,604800", "checkout,Checkout,visitor,ordered,60"),
+            "funnel_steps": replace("checkout,2,Added to cart,add_to_cart", "checkout,2,Cart,add_to_cart"),
+            "funnel_exclusions": replace("checkout,contact_form,2,4", "checkout,contact_form,1,4"),
+        },
     ),
     Step(
-        "the session timeout and the kept query parameters",
+        "sessionization and staging settings",
         ALL,
         settings={
             "micro_conversions__session_timeout_minutes": 10,
+            "micro_conversions__split_sessions_at_midnight": True,
+            "micro_conversions__session_time_zone": "Europe/Paris",
+            "micro_conversions__split_sessions_on_new_source": True,
+            "micro_conversions__exclude_bot_events": False,
             "micro_conversions__allowed_query_parameters": ["utm_source", "utm_medium"],
+            "micro_conversions__internal_hosts": ["www.google.com"],
+            "micro_conversions__bot_user_agent_regex": "bot|crawl|spider|x11",
+            "micro_conversions__min_event_at": "2024-06-01",
+            "micro_conversions__max_future_skew_hours": 12,
         },
     ),
     Step(
         "intent rules and engagement",
         SESSIONS_ONLY,
         seeds={"session_intents": append("window_shopping,5,page_view,^/products/,true")},
-        settings={"micro_conversions__engaged_min_seconds": 120, "micro_conversions__default_intent": "wandering"},
+        settings={
+            "micro_conversions__engaged_min_seconds": 120,
+            "micro_conversions__engaged_min_page_views": 4,
+            "micro_conversions__default_intent": "wandering",
+        },
     ),
     Step(
-        "channel and referrer rules",
+        "channel, referrer and segment rules",
         ALL,
         seeds={
             "channel_rules": replace("100,Referral,", "100,Partner Sites,"),
             "referrer_sources": replace(
                 "10,(^|\\.)google\\.[a-z.]+$,google,organic", "10,(^|\\.)google\\.[a-z.]+$,gg,search"
             ),
+            "visitor_segments": replace("Reached a macro goal", "Bought something"),
         },
     ),
     # The fourth case: another relation whose rows were loaded before the watermark.
@@ -197,11 +217,14 @@ def test_the_changes_reached_the_marts(changed_builds):
             return con.sql(sql).fetchone()[0]
 
     assert one("a new goal", "select count(*) from fct_goal_completions where goal_id = 'home_page'") > 0
-    assert one("the session timeout and the kept query parameters", "select count(*) from fct_sessions") > one(
+    assert one("sessionization and staging settings", "select count(*) from fct_sessions") > one(
         "a new goal", "select count(*) from fct_sessions"
     )
     assert one("intent rules and engagement", "select count(*) from fct_sessions where intent = 'wandering'") > 0
-    assert one("channel and referrer rules", "select count(*) from fct_sessions where channel = 'Partner Sites'") > 0
+    assert (
+        one("channel, referrer and segment rules", "select count(*) from fct_sessions where channel = 'Partner Sites'")
+        > 0
+    )
     assert one("the raw events relation", "select min(session_start_at) from fct_sessions").year == 2025
 
 
