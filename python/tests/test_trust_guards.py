@@ -225,3 +225,23 @@ def test_the_version_recorded_in_the_state_is_the_project_version():
     package = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["version"]
     [state] = re.findall(r"return\('([0-9.]+)'\)", macro_text("macros/incremental/state.sql", "project_version"))
     assert project == package == state
+
+
+def test_a_goal_nothing_reaches_is_named(database_copy, tmp_path):
+    """`Add To Cart` typed as the tracker never sends it (`add to cart`): the warn-level test names
+    it; before the change every non-experimental goal is reached in the generated events."""
+    from micro_conversions.dbt_runner import copy_project
+
+    project = copy_project(tmp_path / "project")
+    settings = {"micro_conversions__raw_events_relation": "generated.raw_events"}
+    select = ["test", "--select", "warn_goals_never_reached"]
+    before = run_dbt(select, dbt_vars=settings, project_dir=project, target_path=tmp_path / "target")
+    close_duckdb_connections()
+    assert [str(r.status) for r in before.result] == ["pass"]
+    goals = project / "seeds" / "goals.csv"
+    goals.write_text(goals.read_text() + "cart_typo,Add To Cart,micro,event,add to cart,,,,intent,\n")
+    run_dbt(["seed", "--select", "goals"], dbt_vars=settings, project_dir=project, target_path=tmp_path / "target")
+    after = run_dbt(select, dbt_vars=settings, project_dir=project, target_path=tmp_path / "target")
+    close_duckdb_connections()
+    [result] = after.result
+    assert str(result.status) == "warn" and result.failures == 1
