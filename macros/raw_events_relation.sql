@@ -71,7 +71,7 @@
 {#- The columns of the raw event contract (README "Raw event contract"). Any other raw column is passed through. -#}
 {% macro raw_event_contract_columns() -%}
     {{ return(['event_id', 'event_at', 'visitor_id', 'user_id', 'event_name', 'page_url', 'referrer_url',
-               'user_agent', 'device_category', 'revenue', 'loaded_at']) }}
+               'user_agent', 'device_category', 'revenue', 'percent_scrolled', 'loaded_at']) }}
 {%- endmacro %}
 
 {#- The contract columns a raw relation must have (the others may be missing: they read as null). -#}
@@ -118,7 +118,7 @@
 {#- The columns stg_events_checked adds or renames. -#}
 {% macro checked_event_columns() -%}
     {{ return(micro_conversions.raw_event_contract_columns() + [
-        'event_at_text', 'loaded_at_text', 'revenue_text', 'is_revenue_out_of_range', 'quarantine_reason',
+        'event_at_text', 'loaded_at_text', 'revenue_text', 'is_revenue_out_of_range', 'percent_scrolled_text', 'quarantine_reason',
         'event_id_rank']) }}
 {%- endmacro %}
 

@@ -1,6 +1,7 @@
 {#-
     Validates configuration rows (a seed). `checks` is a list of {when: SQL true for a bad row,
-    message: what is wrong}. When some row is bad the test stops with an error that names every
+    message: what is wrong} (or message_sql: SQL giving the message, for checks generated from a
+    registry, e.g. the goal types). When some row is bad the test stops with an error that names every
     bad row by `key_column` and says what is wrong with it, so downstream models are skipped and no
     mart is built from a broken configuration. With `min_rows`, a seed with fewer rows stops the
     build the same way, with `empty_message`.
@@ -20,7 +21,11 @@
     {%- for check in checks %}
     select
         cast({{ key_column }} as {{ dbt.type_string() }}) as config_row,
-        '{{ check.message | replace("'", "''") }}' as problem
+        {% if check.message_sql -%}
+        cast({{ check.message_sql }} as {{ dbt.type_string() }})
+        {%- else -%}
+        '{{ check.message | replace("'", "''") }}'
+        {%- endif %} as problem
     from {{ model }}
     where {{ check.when }}
     {%- if not loop.last %}

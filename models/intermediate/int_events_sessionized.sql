@@ -171,6 +171,7 @@ final as (
         channel,
         device_category,
         revenue,
+        percent_scrolled,
         loaded_at,
         {{ micro_conversions.processed_at() }} as processed_at
     from sessions_identified

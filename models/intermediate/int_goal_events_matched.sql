@@ -1,8 +1,6 @@
 {#-
-    One row per event x event/destination goal it matches (grain: event_id x goal_id).
-    An event goal matches events with its `event_name` (and, when given, a page path matching its
-    `page_path_regex`); a destination goal matches page views whose path matches its regex.
-    Regular expressions are evaluated once per distinct page path, not once per event.
+    One row per event x goal it reaches, for the goal types reached by events (grain:
+    event_id x goal_id). How each type matches: macros/goals/types (doc block `goal_types`).
 -#}
 with
 
@@ -15,7 +13,7 @@ events as (
 goals as (
 
     select * from {{ ref('stg_goals') }}
-    where goal_type in ('event', 'destination')
+    where goal_type in {{ micro_conversions.sql_string_list(micro_conversions.goal_type_names('event')) }}
 
 ),
 
@@ -25,23 +23,26 @@ goal_paths as (
 
 ),
 
+matches as (
+
+    {{ micro_conversions.events_matching_rules(
+        'events', 'goals', 'goal_paths', 'goal_id',
+        ['event_id', 'session_id', 'visitor_id', 'event_at', 'revenue'],
+        condition=micro_conversions.goal_event_condition()
+    ) }}
+
+),
+
 final as (
 
     select
-        events.event_id,
-        goals.goal_id,
-        events.session_id,
-        events.visitor_id,
-        events.event_at,
-        events.revenue
-    from events
-    inner join goals
-        on events.event_name = goals.event_name
-    left join goal_paths
-        on goals.goal_id = goal_paths.goal_id
-            and events.page_path = goal_paths.page_path
-    where goals.page_path_regex is null
-        or goal_paths.goal_id is not null
+        event_id,
+        goal_id,
+        session_id,
+        visitor_id,
+        event_at,
+        revenue
+    from matches
 
 )
 

@@ -25,26 +25,11 @@ rule_paths as (
 
 ),
 
--- Rules naming an event join on it (an equi-join); rules without one apply to every event.
 candidates as (
 
-    select
-        events.session_id,
-        events.page_path,
-        rules.rule_id
-    from events
-    inner join rules
-        on events.event_name = rules.event_name
-
-    union all
-
-    select
-        events.session_id,
-        events.page_path,
-        rules.rule_id
-    from events
-    cross join rules
-    where rules.event_name is null
+    {{ micro_conversions.events_matching_rules(
+        'events', 'rules', 'rule_paths', 'rule_id', ['session_id'], any_event_when_unnamed=true
+    ) }}
 
 ),
 
@@ -58,11 +43,6 @@ session_matches as (
     from candidates
     inner join rules
         on candidates.rule_id = rules.rule_id
-    left join rule_paths
-        on candidates.rule_id = rule_paths.rule_id
-            and candidates.page_path = rule_paths.page_path
-    where rules.page_path_regex is null
-        or rule_paths.rule_id is not null
 
 ),
 

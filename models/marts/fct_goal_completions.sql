@@ -1,5 +1,5 @@
 {{ micro_conversions.incremental_by('visitor_id', 'visitors_changed', 'all_visitors') }}
-{#- One row per session x goal reached; see the model description for each goal type.
+{#- One row per session x goal reached; how each goal type is reached: macros/goals/types.
     Incremental by visitor (see macros/incremental). -#}
 with
 
@@ -43,67 +43,31 @@ event_goals_reached as (
 
 ),
 
--- Duration goal: reached at the session's first event at least `threshold` seconds after its start.
-duration_goals_reached as (
+{%- for goal_type in micro_conversions.goal_types() if goal_type.matched_per == 'session' %}
+
+-- {{ goal_type.name }} goals: once per session (macros/goals/types/{{ goal_type.name }}.sql).
+{{ goal_type.name }}_goals_reached as (
 
     select
-        events.session_id,
-        goals.goal_id,
+        session_id,
+        goal_id,
         1 as completions,
-        min(events.event_at) as first_completed_at,
+        first_completed_at,
         cast(null as {{ micro_conversions.type_money() }}) as revenue
-    from events
-    inner join sessions
-        on events.session_id = sessions.session_id
-    inner join goals
-        on goals.goal_type = 'duration'
-            and {{ micro_conversions.seconds_between('sessions.session_start_at', 'events.event_at') }} >= goals.threshold
-    group by events.session_id, goals.goal_id
+    from (
+        {{ goal_type.reached | indent(8) }}
+    ) as reached_by_type
 
 ),
-
--- Pages-per-session goal: reached at the session's `threshold`-th page view.
-page_goals_reached as (
-
-    select
-        events.session_id,
-        goals.goal_id,
-        1 as completions,
-        min(events.event_at) as first_completed_at,
-        cast(null as {{ micro_conversions.type_money() }}) as revenue
-    from events
-    inner join goals
-        on goals.goal_type = 'pages_per_session'
-            and events.page_view_number = {{ micro_conversions.ceiling('goals.threshold') }}
-    group by events.session_id, goals.goal_id
-
-),
-
--- Repeat-visit goal: the visitor's `threshold`-th session or a later one, reached at its start.
-visit_goals_reached as (
-
-    select
-        sessions.session_id,
-        goals.goal_id,
-        1 as completions,
-        sessions.session_start_at as first_completed_at,
-        cast(null as {{ micro_conversions.type_money() }}) as revenue
-    from sessions
-    inner join goals
-        on goals.goal_type = 'repeat_visit'
-            and sessions.session_number >= goals.threshold
-
-),
+{%- endfor %}
 
 reached as (
 
     select * from event_goals_reached
+    {%- for goal_type in micro_conversions.goal_types() if goal_type.matched_per == 'session' %}
     union all
-    select * from duration_goals_reached
-    union all
-    select * from page_goals_reached
-    union all
-    select * from visit_goals_reached
+    select * from {{ goal_type.name }}_goals_reached
+    {%- endfor %}
 
 ),
 

@@ -241,6 +241,7 @@ final as (
         events.device_category_derived as device_category,
         events.is_bot,
         events.revenue,
+        events.percent_scrolled,
         events.loaded_at
     {{ micro_conversions.trailing_columns(extra_columns, 'events.') }}
     from sources as events

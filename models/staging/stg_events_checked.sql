@@ -32,6 +32,7 @@ as_text as (
         nullif(trim({{ micro_conversions.raw_text_column('user_agent', present) }}), '') as user_agent,
         nullif(trim({{ micro_conversions.raw_text_column('device_category', present) }}), '') as device_category,
         nullif(trim({{ micro_conversions.raw_text_column('revenue', present) }}), '') as revenue_text,
+        nullif(trim({{ micro_conversions.raw_text_column('percent_scrolled', present) }}), '') as percent_scrolled_text,
         nullif(trim({{ micro_conversions.raw_text_column('loaded_at', present) }}), '') as loaded_at_text
     {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
@@ -51,7 +52,9 @@ parsed as (
         case
             when not {{ micro_conversions.number_too_large('revenue_text', micro_conversions.money_integer_digits()) }}
                 then cast({{ micro_conversions.safe_cast_number('revenue_text') }} as {{ micro_conversions.type_money() }})
-        end as revenue
+        end as revenue,
+        cast({{ micro_conversions.safe_cast_number('percent_scrolled_text') }} as {{ micro_conversions.type_double() }})
+            as percent_scrolled
     from as_text
 
 ),
@@ -79,6 +82,8 @@ checked as (
             when revenue_text is not null and revenue is null then 'unparseable_revenue'
             -- An order value is never negative: refunds are events of their own, with a positive value.
             when revenue < 0 then 'negative_revenue'
+            when percent_scrolled_text is not null and percent_scrolled is null then 'unparseable_percent_scrolled'
+            when percent_scrolled < 0 or percent_scrolled > 100 then 'percent_scrolled_out_of_range'
         end as quarantine_reason
     from parsed
 
@@ -103,7 +108,8 @@ ranked as (
                         user_id asc nulls last,
                         user_agent asc nulls last,
                         device_category asc nulls last,
-                        revenue_text asc nulls last
+                        revenue_text asc nulls last,
+                        percent_scrolled_text asc nulls last
                 )
         end as event_id_rank
     from checked

@@ -21,6 +21,7 @@ final as (
         user_agent,
         device_category,
         revenue_text as revenue,
+        percent_scrolled_text as percent_scrolled,
         loaded_at_text as loaded_at
     from checked
     where quarantine_reason is not null

@@ -15,10 +15,10 @@ exclusions as (
 typed as (
 
     select
-        lower(trim(funnel_id)) as funnel_id,
-        lower(trim(goal_id)) as goal_id,
-        cast({{ micro_conversions.safe_cast_number('after_step') }} as {{ dbt.type_int() }}) as after_step,
-        cast({{ micro_conversions.safe_cast_number('before_step') }} as {{ dbt.type_int() }}) as before_step
+        {{ micro_conversions.config_key('funnel_id') }} as funnel_id,
+        {{ micro_conversions.config_key('goal_id') }} as goal_id,
+        {{ micro_conversions.config_number('after_step', dbt.type_int()) }} as after_step,
+        {{ micro_conversions.config_number('before_step', dbt.type_int()) }} as before_step
     from exclusions
 
 ),

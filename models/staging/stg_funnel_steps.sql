@@ -14,10 +14,10 @@ steps as (
 typed as (
 
     select
-        lower(trim(funnel_id)) as funnel_id,
-        cast({{ micro_conversions.safe_cast_number('step_number') }} as {{ dbt.type_int() }}) as step_number,
-        trim(step_name) as step_name,
-        lower(trim(goal_id)) as goal_id
+        {{ micro_conversions.config_key('funnel_id') }} as funnel_id,
+        {{ micro_conversions.config_number('step_number', dbt.type_int()) }} as step_number,
+        {{ micro_conversions.config_text('step_name') }} as step_name,
+        {{ micro_conversions.config_key('goal_id') }} as goal_id
     from steps
 
 ),

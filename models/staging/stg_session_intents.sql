@@ -13,12 +13,11 @@ final as (
         {{ dbt.hash(dbt.concat([
             "lower(trim(intent))", "'|'", "coalesce(lower(trim(event_name)), '')", "'|'", "coalesce(trim(page_path_regex), '')"
         ])) }} as rule_id,
-        lower(trim(intent)) as intent,
-        cast({{ micro_conversions.safe_cast_number('priority') }} as {{ dbt.type_int() }}) as priority,
-        nullif(lower(trim(event_name)), '') as event_name,
-        nullif(trim(page_path_regex), '') as page_path_regex,
-        coalesce(lower(trim(counts_toward_conversion_rate)) in ('true', 't', 'yes', 'y', '1'), false)
-            as counts_toward_conversion_rate
+        {{ micro_conversions.config_key('intent') }} as intent,
+        {{ micro_conversions.config_number('priority', dbt.type_int()) }} as priority,
+        {{ micro_conversions.config_key('event_name') }} as event_name,
+        {{ micro_conversions.config_text('page_path_regex') }} as page_path_regex,
+        {{ micro_conversions.config_boolean('counts_toward_conversion_rate', 'false') }} as counts_toward_conversion_rate
     from rules
 
 )

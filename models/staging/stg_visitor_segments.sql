@@ -10,16 +10,13 @@ rules as (
 final as (
 
     select
-        lower(trim(segment)) as segment,
-        cast({{ micro_conversions.safe_cast_number('priority') }} as {{ dbt.type_int() }}) as priority,
+        {{ micro_conversions.config_key('segment') }} as segment,
+        {{ micro_conversions.config_number('priority', dbt.type_int()) }} as priority,
         description,
-        case
-            when lower(trim(converted)) in ('true', 't', 'yes', 'y', '1') then true
-            when lower(trim(converted)) in ('false', 'f', 'no', 'n', '0') then false
-        end as converted,
-        nullif(trim(required_goal_id), '') as required_goal_id,
-        nullif(lower(trim(only_intent)), '') as only_intent,
-        cast({{ micro_conversions.safe_cast_number('min_micro_goals') }} as {{ dbt.type_int() }}) as min_micro_goals
+        {{ micro_conversions.config_boolean('converted') }} as converted,
+        {{ micro_conversions.config_key('required_goal_id') }} as required_goal_id,
+        {{ micro_conversions.config_key('only_intent') }} as only_intent,
+        {{ micro_conversions.config_number('min_micro_goals', dbt.type_int()) }} as min_micro_goals
     from rules
 
 )

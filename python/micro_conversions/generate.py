@@ -557,6 +557,8 @@ def _format(rng, table):
     loaded = _format_ts(table["loaded_epoch"].to_numpy(), "T", "Z")
     out = table.drop_columns(["event_at_epoch", "loaded_epoch"])
     out = out.add_column(1, "event_at", text)
+    # Optional contract column, left empty: the demo site reports no scroll depth.
+    out = out.append_column("percent_scrolled", pa.nulls(n, pa.string()))
     return out.append_column("loaded_at", loaded)
 
 
