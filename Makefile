@@ -17,7 +17,7 @@ VARS ?=
 PUBLISH_FLAGS = $(if $(strip $(VARS)),--vars '$(VARS)') $(if $(FULL_REFRESH),--full-refresh) $(if $(ALLOW_SHRINK),--allow-shrink)
 TEST_DB ?= build/test.duckdb
 
-.PHONY: setup demo publish test test-all lint fix dbt-test pytest seed-demo clean
+.PHONY: setup columns demo publish test test-all lint fix dbt-test pytest seed-demo clean
 
 # Test tiers: `make test` runs the default tier locally and every tier in CI (CI=true);
 # `make test-all` runs every tier anywhere. The slow tier is marked `slow` (pyproject.toml).
@@ -32,12 +32,16 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+## columns: fct_funnel_actors' step columns follow max_funnel_steps() (macros/funnels/funnel_limits.sql)
+columns: setup
+	$(BIN)/mc-funnel-columns
+
 ## demo: build, audit and publish every mart on the embedded DuckDB with the demo seeds
 demo: publish
 	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-report
 
 ## publish: dbt build -> Great Expectations audit -> atomic publish to published/ (MC_PUBLISHED_PATH)
-publish: setup
+publish: columns
 	mkdir -p build
 	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-publish $(PUBLISH_FLAGS)
 
@@ -48,7 +52,7 @@ test: setup lint dbt-test pytest
 test-all:
 	$(MAKE) test ALL_TIERS=1
 
-lint: setup
+lint: columns
 	mkdir -p build
 	$(BIN)/ruff check python benchmarks
 	$(BIN)/ruff format --check python benchmarks
@@ -60,7 +64,7 @@ fix: setup
 	$(BIN)/ruff check --fix python benchmarks
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff fix models tests analyses
 
-dbt-test: setup
+dbt-test: columns
 	mkdir -p build
 	rm -f $(TEST_DB)  # a fresh database: the test build is always a full build
 	MC_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error-options '{"error": ["NoNodesForSelectionCriteria"]}'

@@ -2,7 +2,7 @@
     Configuration-aware incremental state (docs/incremental_state.md).
 
     Every incremental model records, with its rows, the inputs its rows were built from: the
-    project version, the code of the model and of the views it reads, the value of each var that
+    code of the model and of the views it reads (and of every package macro they call), the value of each var that
     changes its result, the content of each configuration seed upstream of it, the identity of the
     raw events relation and the rule macros it resolves through dispatch. Its effective inputs are
     its own and those of the incremental models it reads, so a change upstream reaches every model
@@ -14,10 +14,31 @@
     run rebuilds and why, and prints it in one line.
 -#}
 
-{#- The project's version: a new version rebuilds every incremental model. Equal to
-    dbt_project.yml's and pyproject.toml's version (tested). -#}
-{% macro project_version() -%}
-    {{ return('0.2.0') }}
+{#-
+    The SQL of every macro of this package that the given nodes call, directly or through other
+    macros (dispatched implementations included): a change to any of them changes the code
+    fingerprint, so a new release rebuilds what its code changed without a version number.
+-#}
+{% macro package_macro_code(nodes) -%}
+    {%- set prefix = 'macro.micro_conversions.' -%}
+    {%- set seen = [] -%}
+    {%- set code = [] -%}
+    {%- set queue = [] -%}
+    {%- for node in nodes -%}
+        {%- do queue.extend(node.depends_on.macros) -%}
+    {%- endfor -%}
+    {%- for _ in range(10000) if queue -%}
+        {%- set unique_id = queue.pop(0) -%}
+        {%- if unique_id.startswith(prefix) and unique_id not in seen -%}
+            {%- do seen.append(unique_id) -%}
+            {%- set found = micro_conversions.get(unique_id[prefix | length:]) -%}
+            {%- if found -%}
+                {%- do code.append(unique_id ~ ':' ~ found.macro.macro_sql) -%}
+                {%- do queue.extend(found.macro.depends_on.macros) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(code | sort) }}
 {%- endmacro %}
 
 {#-
@@ -112,10 +133,11 @@
 
 {#-
     Walks upstream of model `name` through views and tables, stopping at incremental models:
-    returns {'seeds': [seed nodes], 'upstream': [incremental model names], 'code': [raw code]}.
+    returns {'seeds': [seed nodes], 'upstream': [incremental model names], 'code': [raw code],
+    'models': [the model nodes walked]}.
 -#}
 {% macro state_graph(name) -%}
-    {%- set found = {'seeds': [], 'upstream': [], 'code': []} -%}
+    {%- set found = {'seeds': [], 'upstream': [], 'code': [], 'models': []} -%}
     {%- set seen = [] -%}
     {%- set queue = ['model.micro_conversions.' ~ name] -%}
     {%- for _ in range(1000) if queue -%}
@@ -134,6 +156,7 @@
                 {%- do found['upstream'].append(node.name) -%}
             {%- elif node.resource_type == 'model' -%}
                 {%- do found['code'].append(node.name ~ ':' ~ node.raw_code) -%}
+                {%- do found['models'].append(node) -%}
                 {%- do queue.extend(node.depends_on.nodes) -%}
             {%- endif -%}
         {%- endif -%}
@@ -177,8 +200,7 @@
     {%- set inputs = micro_conversions.state_inputs()[name] -%}
     {%- set found = micro_conversions.state_graph(name) -%}
     {%- set components = {
-        'project version': "'" ~ micro_conversions.project_version() ~ "'",
-        'code ' ~ name: "'md5 " ~ local_md5(found['code'] | sort | join('\n')) ~ "'",
+        'code ' ~ name: "'md5 " ~ local_md5((found['code'] | sort + micro_conversions.package_macro_code(found['models'])) | join('\n')) ~ "'",
     } -%}
     {%- for var_name in inputs['vars'] -%}
         {%- do components.update({

@@ -23,13 +23,3 @@ from steps
 where {{ count_column }} > previous_count
 
 {% endtest %}
-
-{#- Fails on each row where `expression` is not true (rows outside `where` are not checked). -#}
-{% test expression_is_true(model, expression, where='1 = 1', column_name=none) %}
-
-select *
-from {{ model }}
-where ({{ where }})
-    and not coalesce({{ expression }}, false)
-
-{% endtest %}

@@ -1,8 +1,7 @@
 {#-
     One row per funnel exclusion rule (grain: funnel_id, exclusion_number), typed from the
-    `funnel_exclusions` seed: an attempt with an event of `goal_id` after its step `after_step`
-    and before its step `before_step` (or, when that step is not reached, inside the window)
-    excludes the actor from the funnel.
+    `funnel_exclusions` seed. What a rule excludes: doc block `funnel_exclusion_rule`
+    (models/docs.md).
 -#}
 with
 

@@ -27,6 +27,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from micro_conversions import __version__
+
 SITE = "https://shop.example.com"
 TIMEOUT_SECONDS = 30 * 60
 
@@ -572,6 +574,7 @@ def write(table: pa.Table, path: Path) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="mc-generate", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     ap.add_argument("--people", type=int, default=Params.people)
     ap.add_argument("--seed", type=int, default=Params.seed)
     ap.add_argument("--start", default=Params.start, help="first day, YYYY-MM-DD")

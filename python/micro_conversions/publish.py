@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from micro_conversions import __version__
 from micro_conversions.dbt_runner import PROJECT_DIR, configure_environment, failures, run_dbt
 from micro_conversions.gx_audit import AuditResult, build_specs, public_marts, read_marts, run_audit
 
@@ -394,7 +395,10 @@ def parse_vars(text: str | None) -> dict | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="mc-publish", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--work-db", help="working DuckDB file (default: MC_DUCKDB_PATH or build/micro_conversions.duckdb)"
     )

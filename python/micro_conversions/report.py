@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from micro_conversions import __version__
+
 
 def headline(con: duckdb.DuckDBPyConnection) -> str:
     one = lambda sql: con.sql(sql).fetchone()  # noqa: E731
@@ -88,6 +90,7 @@ def headline(con: duckdb.DuckDBPyConnection) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="mc-report", description=__doc__)
+    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     ap.add_argument(
         "--database",
         type=Path,

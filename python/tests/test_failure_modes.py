@@ -35,7 +35,10 @@ def test_broken_goals_seed_names_each_bad_row_and_builds_nothing_on_it(project):
     assert "goals row with goal_id = no_regex: a destination goal needs page_path_regex" in message
     assert "goals row with goal_id = purchase: goal_id is not unique" in message
     assert "goals row with goal_id = bad_kind: goal_kind must be macro or micro" in message
-    assert "goals row with goal_id = short_visit: a duration goal needs a positive number of seconds as threshold" in message
+    assert (
+        "goals row with goal_id = short_visit: a duration goal needs a positive number of seconds as threshold"
+        in message
+    )
     # Nothing that reads the goals was built on the broken configuration.
     for model in ["stg_goals", "dim_goals", "fct_goal_completions", "fct_sessions", "rpt_goal_conversion_daily"]:
         assert failed.get(model, "").startswith("skipped"), (model, failed.get(model))

@@ -69,9 +69,15 @@ CORPUS = {
     "bad_loaded_at": (row("bad_loaded_at", loaded_at="soon"), "unparseable_loaded_at"),
     "bad_revenue": (row("bad_revenue", event_name="purchase", revenue="12,50 EUR"), "unparseable_revenue"),
     "sql_revenue": (row("sql_revenue", event_name="purchase", revenue="1; drop table x"), "unparseable_revenue"),
-    "scroll_words": (row("scroll_words", event_name="scroll", percent_scrolled="most of it"), "unparseable_percent_scrolled"),
+    "scroll_words": (
+        row("scroll_words", event_name="scroll", percent_scrolled="most of it"),
+        "unparseable_percent_scrolled",
+    ),
     "scroll_over": (row("scroll_over", event_name="scroll", percent_scrolled="150"), "percent_scrolled_out_of_range"),
-    "scroll_negative": (row("scroll_negative", event_name="scroll", percent_scrolled="-1"), "percent_scrolled_out_of_range"),
+    "scroll_negative": (
+        row("scroll_negative", event_name="scroll", percent_scrolled="-1"),
+        "percent_scrolled_out_of_range",
+    ),
     "scroll_full": (row("scroll_full", event_name="scroll", percent_scrolled=" 100 "), "staged"),
     # Duplicates: identical payload delivered twice; conflicting payloads under one id.
     "dup_first": (row("dup_first", event_id="dup-1", loaded_at="2026-03-10T12:05:00Z"), "staged"),

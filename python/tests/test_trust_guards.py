@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import duckdb
@@ -215,16 +216,24 @@ def test_shrinking_marts_are_named():
     assert shrink_violations({}, {"a": 0}, max_shrink=0.5) == []
 
 
-def test_the_version_recorded_in_the_state_is_the_project_version():
-    """A release rebuilds every incremental model only if the state's version moves with it."""
-    import tomllib
+def test_the_version_has_one_source():
+    """dbt_project.yml holds the version; the Python package and its CLIs report the same one."""
+    import subprocess
+    import sys
 
     import yaml
 
+    import micro_conversions
+
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["version"]
-    package = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["version"]
-    [state] = re.findall(r"return\('([0-9.]+)'\)", macro_text("macros/incremental/state.sql", "project_version"))
-    assert project == package == state
+    assert micro_conversions.__version__ == project
+    assert "version" not in tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]
+    for module in ["generate", "publish", "report", "funnel_columns"]:
+        shown = subprocess.run(
+            [sys.executable, "-m", f"micro_conversions.{module}", "--version"], capture_output=True, text=True
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.strip().endswith(" " + project), shown.stdout
 
 
 def test_a_goal_nothing_reaches_is_named(database_copy, tmp_path):

@@ -5,6 +5,12 @@
     an excluded attempt is flagged `is_excluded` and left out of the funnel reports.
 -#}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
+{%- if execute and model.columns and ('step_' ~ steps[-1] ~ '_at' not in model.columns
+    or 'step_' ~ (steps[-1] + 1) ~ '_at' in model.columns) -%}
+    {{ exceptions.raise_compiler_error(
+        'fct_funnel_actors: the documented step columns do not match max_funnel_steps() = ' ~ steps[-1]
+        ~ '; run `make columns` (mc-funnel-columns) to regenerate them in _funnel_marts.yml') }}
+{%- endif -%}
 
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02
