@@ -28,6 +28,7 @@ HEAVY = [
     "stg_events",
     "int_events_sessionized",
     "int_sessions_aggregated",
+    "int_goal_completions",
     "fct_goal_completions",
     "fct_sessions",
     "int_funnel_events_ordered",

@@ -72,7 +72,7 @@
             'rules': ['is_bot', 'device_category', 'classify_channels'],
         },
         'int_sessions_aggregated': {'vars': [], 'rules': []},
-        'fct_goal_completions': {'vars': [], 'rules': []},
+        'int_goal_completions': {'vars': [], 'rules': []},
         'fct_sessions': {
             'vars': [
                 'micro_conversions__engaged_min_seconds',

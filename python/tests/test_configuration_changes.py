@@ -29,12 +29,12 @@ from micro_conversions.gx_audit import build_specs
 ALL = {
     "int_events_sessionized",
     "int_sessions_aggregated",
-    "fct_goal_completions",
+    "int_goal_completions",
     "fct_sessions",
     "int_funnel_events_ordered",
     "int_funnel_attempts",
 }
-GOALS = {"fct_goal_completions", "fct_sessions", "int_funnel_events_ordered", "int_funnel_attempts"}
+GOALS = {"int_goal_completions", "fct_sessions", "int_funnel_events_ordered", "int_funnel_attempts"}
 FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts"}
 SESSIONS_ONLY = {"fct_sessions"}
 

@@ -21,19 +21,20 @@ visitor_goals as (
 
 session_goals as (
 
-    select * from {{ ref('fct_goal_completions') }}
+    select * from {{ ref('int_goal_completions') }}
 
 ),
 
-visitors as (
+sessions as (
 
-    select * from {{ ref('dim_visitors') }}
+    select * from {{ ref('int_sessions_aggregated') }}
 
 ),
 
+-- Every visitor with a session: the rows of dim_visitors.
 population as (
 
-    select count(*) as visitors from visitors
+    select count(distinct visitor_id) as visitors from sessions
 
 ),
 

@@ -6,7 +6,7 @@ with
 
 completions as (
 
-    select * from {{ ref('fct_goal_completions') }}
+    select * from {{ ref('int_goal_completions') }}
 
 ),
 

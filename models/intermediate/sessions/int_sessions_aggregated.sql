@@ -45,9 +45,9 @@ sessions as (
         ) as exit_page_path,
         -- Attribution and device come from the session's first event.
         max(case when event_number = 1 then channel end) as channel,
-        max(case when event_number = 1 then traffic_source end) as source,
-        max(case when event_number = 1 then traffic_medium end) as medium,
-        max(case when event_number = 1 then traffic_campaign end) as campaign,
+        max(case when event_number = 1 then traffic_source end) as traffic_source,
+        max(case when event_number = 1 then traffic_medium end) as traffic_medium,
+        max(case when event_number = 1 then traffic_campaign end) as traffic_campaign,
         max(case when event_number = 1 then device_category end) as device_category
     from events_ranked
     group by session_id
@@ -69,9 +69,9 @@ final as (
         landing_page_path,
         exit_page_path,
         channel,
-        source,
-        medium,
-        campaign,
+        traffic_source,
+        traffic_medium,
+        traffic_campaign,
         device_category,
         {{ micro_conversions.processed_at() }} as processed_at
     from sessions

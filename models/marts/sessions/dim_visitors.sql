@@ -36,9 +36,9 @@ visitors as (
         cast(sum(event_count) as {{ dbt.type_bigint() }}) as events,
         cast(sum(macro_conversions) as {{ dbt.type_bigint() }}) as macro_conversions,
         max(case when session_number = 1 then channel end) as first_touch_channel,
-        max(case when session_number = 1 then source end) as first_touch_source,
-        max(case when session_number = 1 then medium end) as first_touch_medium,
-        max(case when session_number = 1 then campaign end) as first_touch_campaign,
+        max(case when session_number = 1 then traffic_source end) as first_touch_source,
+        max(case when session_number = 1 then traffic_medium end) as first_touch_medium,
+        max(case when session_number = 1 then traffic_campaign end) as first_touch_campaign,
         max(case when session_number = 1 then device_category end) as first_device_category,
         -- The visitor's intent when every session had the same one, else null.
         case when count(distinct intent) = 1 and count(intent) = count(*) then min(intent) end as only_intent

@@ -11,7 +11,7 @@ sessions as (
 
 completions as (
 
-    select * from {{ ref('fct_goal_completions') }}
+    select * from {{ ref('int_goal_completions') }}
     where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
 
 ),
@@ -51,9 +51,9 @@ final as (
         sessions.landing_page_path,
         sessions.exit_page_path,
         sessions.channel,
-        sessions.source,
-        sessions.medium,
-        sessions.campaign,
+        sessions.traffic_source,
+        sessions.traffic_medium,
+        sessions.traffic_campaign,
         sessions.device_category,
         sessions.event_count = 1 as is_bounce,
         {{ micro_conversions.is_engaged(
