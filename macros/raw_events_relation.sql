@@ -1,29 +1,23 @@
 {#-
-    What the raw events are read from: the demo seed `raw_events`, or the business's own events
-    named by the setting `micro_conversions__raw_events_relation`:
+    What the raw events are read from: the demo seed `raw_events` (loaded only when the setting
+    is empty), or the business's own events named by `micro_conversions__raw_events_relation`:
+    - a seed or model of the project by its name (a `ref`: dbt builds it first);
     - a relation, 'schema.table' or 'database.schema.table';
     - on DuckDB, a file (or a glob of files) read in place: a path ending in .parquet, .csv,
       .csv.gz, .json, .jsonl or .ndjson, absolute or relative to where dbt runs.
-    Returns a relation, or (for files) the SQL of a table function. Only staging reads it.
+    Returns a relation, or (for files) the SQL of a table function. Only staging reads it. In
+    unit tests: the empty seed `raw_event_contract` (the contract's columns), which they replace
+    with their rows.
 -#}
 {% macro raw_events_relation() -%}
+    {%- if micro_conversions.in_unit_test() -%}
+        {{ return(ref('raw_event_contract')) }}
+    {%- endif -%}
     {%- set name = micro_conversions.setting('micro_conversions__raw_events_relation') -%}
     {%- if not name -%}
         {{ return(ref('raw_events')) }}
     {%- endif -%}
-    {%- if micro_conversions.raw_events_file_format(name) -%}
-        {{ return(micro_conversions.read_raw_events_file(name, micro_conversions.raw_events_file_format(name))) }}
-    {%- endif -%}
-    {%- set parts = name.split('.') -%}
-    {%- if parts | length == 2 -%}
-        {{ return(api.Relation.create(database=target.database, schema=parts[0], identifier=parts[1])) }}
-    {%- elif parts | length == 3 -%}
-        {{ return(api.Relation.create(database=parts[0], schema=parts[1], identifier=parts[2])) }}
-    {%- else -%}
-        {{ exceptions.raise_compiler_error(
-            "micro_conversions__raw_events_relation must be 'schema.table', 'database.schema.table' or a file "
-            ~ "path ending in .parquet, .csv, .csv.gz, .json, .jsonl or .ndjson; got '" ~ name ~ "'") }}
-    {%- endif -%}
+    {{ return(micro_conversions.named_relation(name, 'micro_conversions__raw_events_relation', use_ref=true)) }}
 {%- endmacro %}
 
 {#- The file format of a raw events path ('parquet', 'csv', 'json'), or none for a relation name. -#}

@@ -9,6 +9,15 @@
 {% macro setting_defaults() -%}
     {{ return({
         'micro_conversions__raw_events_relation': none,
+        'micro_conversions__goals_relation': none,
+        'micro_conversions__session_intents_relation': none,
+        'micro_conversions__funnels_relation': none,
+        'micro_conversions__funnel_steps_relation': none,
+        'micro_conversions__funnel_exclusions_relation': none,
+        'micro_conversions__visitor_segments_relation': none,
+        'micro_conversions__channel_rules_relation': none,
+        'micro_conversions__referrer_sources_relation': none,
+        'micro_conversions__schema': 'micro_conversions',
         'micro_conversions__session_timeout_minutes': 30,
         'micro_conversions__split_sessions_at_midnight': false,
         'micro_conversions__session_time_zone': 'UTC',
@@ -44,11 +53,16 @@
     {%- if name not in defaults -%}
         {{ exceptions.raise_compiler_error("unknown micro_conversions setting '" ~ name ~ "'") }}
     {%- endif -%}
-    {%- if model is defined and model is mapping and model.get('resource_type') == 'unit_test' -%}
+    {%- if micro_conversions.in_unit_test() -%}
         {%- set overridden = ((model.get('overrides') or {}).get('vars') or {}) -%}
         {%- if name not in overridden -%}
             {{ return(defaults[name]) }}
         {%- endif -%}
     {%- endif -%}
     {{ return(var(name, defaults[name])) }}
+{%- endmacro %}
+
+{#- True while a unit test compiles its model (settings, rules and inputs then keep the package's own). -#}
+{% macro in_unit_test() -%}
+    {{ return(model is defined and model is mapping and model.get('resource_type') == 'unit_test') }}
 {%- endmacro %}

@@ -18,27 +18,32 @@
     ({%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{%- endfor -%})
 {%- endmacro %}
 
+{#- A value as text, whatever type it was loaded with. -#}
+{% macro config_as_text(column) -%}
+    cast({{ column }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
 {#- Text with surrounding spaces removed; empty text is null. -#}
 {% macro config_text(column) -%}
-    nullif(trim({{ column }}), '')
+    nullif(trim({{ micro_conversions.config_as_text(column) }}), '')
 {%- endmacro %}
 
 {#- An identifier (ids, names of kinds, types, events): lower case, trimmed; empty is null. -#}
 {% macro config_key(column) -%}
-    nullif(lower(trim({{ column }})), '')
+    nullif(lower(trim({{ micro_conversions.config_as_text(column) }})), '')
 {%- endmacro %}
 
 {#- A number of `type` (dbt type name); text that is not a number reads as null. -#}
 {% macro config_number(column, type) -%}
-    cast({{ micro_conversions.safe_cast_number(column) }} as {{ type }})
+    cast({{ micro_conversions.safe_cast_number(micro_conversions.config_as_text(column)) }} as {{ type }})
 {%- endmacro %}
 
 {#- A boolean: true or false for the accepted spellings, `default` (SQL) for anything else. -#}
 {% macro config_boolean(column, default='null') -%}
     case
-        when lower(trim({{ column }})) in {{ micro_conversions.sql_string_list(micro_conversions.config_true_spellings()) }}
+        when {{ micro_conversions.config_key(column) }} in {{ micro_conversions.sql_string_list(micro_conversions.config_true_spellings()) }}
             then true
-        when lower(trim({{ column }})) in {{ micro_conversions.sql_string_list(micro_conversions.config_false_spellings()) }}
+        when {{ micro_conversions.config_key(column) }} in {{ micro_conversions.sql_string_list(micro_conversions.config_false_spellings()) }}
             then false
         else {{ default }}
     end
@@ -46,6 +51,6 @@
 
 {#- Seed check: `column` is given but is not one of the boolean spellings. -#}
 {% macro config_boolean_is_invalid(column) -%}
-    ({{ micro_conversions.config_text(column) }} is not null and lower(trim({{ column }})) not in
+    ({{ micro_conversions.config_text(column) }} is not null and {{ micro_conversions.config_key(column) }} not in
         {{ micro_conversions.sql_string_list(micro_conversions.config_true_spellings() + micro_conversions.config_false_spellings()) }})
 {%- endmacro %}

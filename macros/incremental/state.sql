@@ -96,6 +96,23 @@
     }) }}
 {%- endmacro %}
 
+{#-
+    Vars naming where a configuration table is read from: their effect is in the state as the
+    content of the configuration seed they replace (`configured_seed_relation`).
+-#}
+{% macro vars_fingerprinted_as_seeds() -%}
+    {{ return([
+        'micro_conversions__goals_relation',
+        'micro_conversions__session_intents_relation',
+        'micro_conversions__funnels_relation',
+        'micro_conversions__funnel_steps_relation',
+        'micro_conversions__funnel_exclusions_relation',
+        'micro_conversions__visitor_segments_relation',
+        'micro_conversions__channel_rules_relation',
+        'micro_conversions__referrer_sources_relation',
+    ]) }}
+{%- endmacro %}
+
 {#- Vars that only tables and views rebuilt on every run read: no incremental state needed. -#}
 {% macro vars_without_incremental_effect() -%}
     {{ return([
@@ -110,12 +127,13 @@
         'micro_conversions__anomaly_min_sessions',
         'micro_conversions__bi_roles',
         'micro_conversions__max_quarantined_share',
+        'micro_conversions__schema',
     ]) }}
 {%- endmacro %}
 
 {#- Seeds that hold data rather than configuration (new rows are handled by the watermark). -#}
 {% macro data_seeds() -%}
-    {{ return(['raw_events']) }}
+    {{ return(['raw_events', 'raw_event_contract']) }}
 {%- endmacro %}
 
 {#- The incremental models of this package that keep state (none where the engine rebuilds tables). -#}
@@ -172,10 +190,22 @@
     {{ return('md5 ' ~ local_md5(text)) }}
 {%- endmacro %}
 
-{#- SQL: the row count and an order-free hash of every row of a seed. -#}
+{#-
+    Where a configuration seed's rows are read from: the relation its setting names
+    (macros/config/config_relation.sql), else the seed itself.
+-#}
+{% macro configured_seed_relation(node) -%}
+    {%- set setting_name = 'micro_conversions__' ~ node.name ~ '_relation' -%}
+    {%- if node.name in micro_conversions.config_names() and micro_conversions.setting(setting_name) -%}
+        {{ return(micro_conversions.named_relation(micro_conversions.setting(setting_name), setting_name)) }}
+    {%- endif -%}
+    {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias)) }}
+{%- endmacro %}
+
+{#- SQL: the row count and an order-free hash of every row of a seed (or of what it stands for). -#}
 {% macro seed_fingerprint_sql(node) -%}
-    {%- set relation = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
-    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | sort -%}
+    {%- set relation = micro_conversions.configured_seed_relation(node) -%}
+    {%- set columns = micro_conversions.relation_column_names(relation) | sort -%}
     {%- set cells = [] -%}
     {%- for column in columns -%}
         {%- do cells.append("coalesce(cast(" ~ adapter.quote(column) ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}

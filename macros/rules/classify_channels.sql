@@ -6,6 +6,10 @@
     anything; matching ignores case). A pair no rule matches gets no row (reported 'Unassigned').
 -#}
 {% macro classify_channels(pairs) -%}
+    {#- A unit test checks the package's own rule, whatever a host project overrides. -#}
+    {%- if micro_conversions.in_unit_test() -%}
+        {{ return(micro_conversions.default__classify_channels(pairs)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('classify_channels', 'micro_conversions')(pairs)) }}
 {%- endmacro %}
 
@@ -21,10 +25,10 @@
             rules.channel,
             row_number() over (
                 partition by pairs.traffic_source, pairs.traffic_medium
-                order by rules.priority
+                order by {{ micro_conversions.config_number('rules.priority', dbt.type_int()) }}
             ) as rule_rank
         from {{ pairs }} as pairs
-        inner join {{ ref('channel_rules') }} as rules
+        inner join {{ micro_conversions.config_relation('channel_rules', 'rules') }}
             on (
                 rules.source_regex is null
                 or {{ micro_conversions.regexp_matches('pairs.traffic_source', 'rules.source_regex', case_insensitive=true) }}

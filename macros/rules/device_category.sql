@@ -4,6 +4,10 @@
     without a user agent).
 -#}
 {% macro device_category(device_category, user_agent) -%}
+    {#- A unit test checks the package's own rule, whatever a host project overrides. -#}
+    {%- if micro_conversions.in_unit_test() -%}
+        {{ return(micro_conversions.default__device_category(device_category, user_agent)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('device_category', 'micro_conversions')(device_category, user_agent)) }}
 {%- endmacro %}
 

@@ -4,6 +4,10 @@
     Override by dispatch (see README, "Changing the rules").
 -#}
 {% macro is_bot(user_agent) -%}
+    {#- A unit test checks the package's own rule, whatever a host project overrides. -#}
+    {%- if micro_conversions.in_unit_test() -%}
+        {{ return(micro_conversions.default__is_bot(user_agent)) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('is_bot', 'micro_conversions')(user_agent)) }}
 {%- endmacro %}
 

@@ -1,15 +1,20 @@
 {#-
     Validates configuration rows (a seed). `checks` is a list of {when: SQL true for a bad row,
     message: what is wrong} (or message_sql: SQL giving the message, for checks generated from a
-    registry, e.g. the goal types). When some row is bad the test stops with an error that names every
-    bad row by `key_column` and says what is wrong with it, so downstream models are skipped and no
-    mart is built from a broken configuration. With `min_rows`, a seed with fewer rows stops the
+    registry, e.g. the goal types). `configuration`: its name (config_relation): its
+    rows are read where the configuration is read from (the seed, or the host project's own
+    table), aliased `checked`; without it, the seed. When some
+    row is bad the test stops with an error that names every bad row by `key_column` and says what
+    is wrong with it, so downstream models are skipped and no mart is built from a broken
+    configuration. With `min_rows`, a seed with fewer rows stops the
     build the same way, with `empty_message`.
 -#}
-{% test config_rows_valid(model, key_column, checks, min_rows=0, empty_message='') %}
+{% test config_rows_valid(model, key_column, checks, min_rows=0, empty_message='', configuration=none) %}
+
+{%- set checked = micro_conversions.checked_configuration(model, configuration) -%}
 
 {%- if execute and min_rows > 0 -%}
-    {%- set row_count = run_query('select count(*) from ' ~ model).columns[0].values()[0] -%}
+    {%- set row_count = run_query('select count(*) from ' ~ checked).columns[0].values()[0] -%}
     {%- if row_count < min_rows -%}
         {{ exceptions.raise_compiler_error(
             'Invalid configuration in seed ' ~ model.identifier ~ ': ' ~ row_count ~ ' row(s), at least '
@@ -26,7 +31,7 @@
         {%- else -%}
         '{{ check.message | replace("'", "''") }}'
         {%- endif %} as problem
-    from {{ model }}
+    from {{ checked }}
     where {{ check.when }}
     {%- if not loop.last %}
     union all
@@ -46,6 +51,20 @@
 
 {% endtest %}
 
+{#-
+    `<relation> as checked` for a configuration test. While parsing, every configuration relation
+    is referenced, so the test depends on (and runs after) whatever the settings point the
+    configuration at, and its checks may read any of them.
+-#}
+{% macro checked_configuration(model, config) -%}
+    {%- if not execute -%}
+        {%- for name in micro_conversions.config_names() -%}
+            {%- do micro_conversions.config_relation(name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(micro_conversions.config_relation(config, 'checked') if config else model ~ ' as checked') }}
+{%- endmacro %}
+
 {#- Stops the build naming every problem found in a configuration seed (none: nothing happens). -#}
 {% macro raise_configuration_problems(model, lines) -%}
     {%- if lines -%}
@@ -61,12 +80,14 @@
     `key_column` and the pattern quoted; elsewhere the query evaluates each pattern, so an invalid
     one fails with the engine's message.
 -#}
-{% test regexes_compile(model, column_name, key_column=none) %}
+{% test regexes_compile(model, column_name, key_column=none, configuration=none) %}
+
+{%- set checked = micro_conversions.checked_configuration(model, configuration) -%}
 
 {%- set invalid = micro_conversions.regex_is_invalid(column_name) -%}
 {%- if execute and invalid -%}
     {%- set found = run_query(
-        'select ' ~ (key_column or "''") ~ ', ' ~ column_name ~ ' from ' ~ model
+        'select ' ~ (key_column or "''") ~ ', ' ~ column_name ~ ' from ' ~ checked
         ~ ' where ' ~ column_name ~ ' is not null and ' ~ invalid) -%}
     {%- set lines = [] -%}
     {%- for row in found.rows -%}
@@ -77,7 +98,7 @@
 {%- endif -%}
 
 select {{ column_name }}
-from {{ model }}
+from {{ checked }}
 where {{ column_name }} is not null
     and {{ micro_conversions.regexp_matches("''", column_name) }} is null
 

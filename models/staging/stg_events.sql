@@ -23,7 +23,7 @@ checked as (
 
 referrer_sources as (
 
-    select * from {{ ref('referrer_sources') }}
+    select * from {{ micro_conversions.config_relation('referrer_sources') }}
 
 ),
 
@@ -148,7 +148,10 @@ referrer_hosts_classified as (
             referrers.referrer_host,
             rules.traffic_source,
             rules.traffic_medium,
-            row_number() over (partition by referrers.referrer_host order by rules.priority) as rule_rank
+            row_number() over (
+                partition by referrers.referrer_host
+                order by {{ micro_conversions.config_number('rules.priority', dbt.type_int()) }}
+            ) as rule_rank
         from referrer_hosts as referrers
         inner join referrer_sources as rules
             on {{ micro_conversions.regexp_matches('referrers.referrer_host', 'rules.host_regex', case_insensitive=true) }}

@@ -6,8 +6,8 @@
     event_id. The only model that reads the raw relation.
 -#}
 {%- set raw = micro_conversions.raw_events_relation() -%}
-{#- The demo seed is always built first: it is the column template of this model's unit tests. -#}
-{%- do ref('raw_events') -%}
+{#- The contract's empty template seed: the column set of this model's unit tests. -#}
+{%- do ref('raw_event_contract') -%}
 {%- set extra_columns = micro_conversions.extra_columns(raw, micro_conversions.raw_event_contract_columns()) -%}
 {%- set present = micro_conversions.present_contract_columns(raw) -%}
 

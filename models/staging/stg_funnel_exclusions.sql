@@ -7,7 +7,7 @@ with
 
 exclusions as (
 
-    select * from {{ ref('funnel_exclusions') }}
+    select * from {{ micro_conversions.config_relation('funnel_exclusions') }}
 
 ),
 

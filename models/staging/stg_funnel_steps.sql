@@ -7,7 +7,7 @@ with
 
 steps as (
 
-    select * from {{ ref('funnel_steps') }}
+    select * from {{ micro_conversions.config_relation('funnel_steps') }}
 
 ),
 

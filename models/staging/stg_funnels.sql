@@ -3,7 +3,7 @@ with
 
 funnels as (
 
-    select * from {{ ref('funnels') }}
+    select * from {{ micro_conversions.config_relation('funnels') }}
 
 ),
 
@@ -12,7 +12,7 @@ steps as (
     select
         {{ micro_conversions.config_key('funnel_id') }} as funnel_id,
         count(*) as step_count
-    from {{ ref('funnel_steps') }}
+    from {{ micro_conversions.config_relation('funnel_steps') }}
     group by {{ micro_conversions.config_key('funnel_id') }}
 
 ),

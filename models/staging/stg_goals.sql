@@ -3,7 +3,7 @@ with
 
 goals as (
 
-    select * from {{ ref('goals') }}
+    select * from {{ micro_conversions.config_relation('goals') }}
 
 ),
 

@@ -3,7 +3,7 @@ with
 
 rules as (
 
-    select * from {{ ref('session_intents') }}
+    select * from {{ micro_conversions.config_relation('session_intents') }}
 
 ),
 

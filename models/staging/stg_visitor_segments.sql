@@ -3,7 +3,7 @@ with
 
 rules as (
 
-    select * from {{ ref('visitor_segments') }}
+    select * from {{ micro_conversions.config_relation('visitor_segments') }}
 
 ),
 

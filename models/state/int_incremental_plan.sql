@@ -6,10 +6,13 @@
     Its post-hook prints the plan in one line. The incremental models make the same comparison
     when they run (macros/incremental/state.sql), so a partial selection never reads a stale plan.
 -#}
--- The configuration seeds are loaded before the plan reads them:
--- depends_on: {{ ref('goals') }}, {{ ref('session_intents') }}, {{ ref('funnels') }}, {{ ref('funnel_steps') }}
--- depends_on: {{ ref('funnel_exclusions') }}, {{ ref('channel_rules') }}, {{ ref('referrer_sources') }}
--- depends_on: {{ ref('visitor_segments') }}
+{#- The configuration tables (the package's seeds, or the relations configured instead) are
+    loaded before the plan reads them: referenced while parsing, they become dependencies. -#}
+{%- if not execute %}
+    {%- for name in micro_conversions.config_names() %}
+        {%- do micro_conversions.config_relation(name) %}
+    {%- endfor %}
+{%- endif %}
 {%- set models = micro_conversions.stateful_models() %}
 
 with

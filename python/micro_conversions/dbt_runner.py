@@ -52,11 +52,13 @@ def run_dbt(
     dbt_vars: dict | None = None,
     target_path: Path | None = None,
     project_dir: Path = PROJECT_DIR,
+    profiles_dir: Path | None = None,
 ):
     """Invokes dbt with `args` in this process; returns dbt's result object."""
     from dbt.cli.main import dbtRunner
 
-    full = [*args, "--project-dir", str(project_dir), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
+    profiles = str(profiles_dir) if profiles_dir is not None else os.environ["DBT_PROFILES_DIR"]
+    full = [*args, "--project-dir", str(project_dir), "--profiles-dir", profiles]
     if dbt_vars:
         full += ["--vars", json.dumps(dbt_vars)]
     if target_path is not None:

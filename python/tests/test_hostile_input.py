@@ -146,6 +146,7 @@ def hostile_build(tmp_path_factory):
             "user_agent": pa.array([UA] * MILLION),
             "device_category": pa.array(["desktop"] * MILLION),
             "revenue": pa.nulls(MILLION, pa.string()),
+            "percent_scrolled": pa.nulls(MILLION, pa.string()),
             "loaded_at": stamps,
             "probe": pa.nulls(MILLION, pa.string()),
         }
