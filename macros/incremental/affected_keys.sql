@@ -1,55 +1,80 @@
 {#-
     Incremental models here rebuild whole units (a visitor's sessions, a funnel actor's attempts)
     instead of merging rows: a late event can merge, split or renumber sessions, so every row of
-    the unit it touches is deleted and written again. Each incremental model has three pre-hooks
-    (`refresh_affected_hooks`): store the keys of the affected units in a temporary table
-    (computed from the state before anything changes), delete the target's rows with those keys,
-    and the model then selects only the rows of those keys (`is_affected`), appended.
-    `processed_at` on every row is the start of the run that wrote it: the next model downstream
-    treats rows written after its own latest `processed_at` as changed.
+    the unit it touches is deleted and written again.
+
+    What a run rebuilds is a model of its own, one per kind of unit (models/state/):
+    `int_visitors_this_run` for the visitor-keyed models and `int_funnel_actors_this_run` for the
+    funnel models. An incremental model's pre-hook deletes the rows of those units, and the model
+    selects only their rows (`is_affected`), appended. When an input the model's rows were built
+    from changed (macros/incremental/state.sql), or when its this-run model was not built by the
+    same invocation (a selection without it: it could be stale), the model is rebuilt in full
+    instead: every row deleted, every row selected. `processed_at` on every row is the start of
+    the run that wrote it.
 -#}
+
+{#-
+    The units of the incremental models: the key column, the model listing this run's units, and
+    the incremental models rebuilt by them (upstream first).
+-#}
+{% macro incremental_units() -%}
+    {{ return({
+        'visitor_id': {
+            'this_run': 'int_visitors_this_run',
+            'models': ['int_events_sessionized', 'int_sessions_aggregated', 'int_goal_completions', 'fct_sessions'],
+        },
+        'actor_id': {
+            'this_run': 'int_funnel_actors_this_run',
+            'models': ['int_funnel_events_ordered', 'int_funnel_attempts'],
+        },
+    }) }}
+{%- endmacro %}
 
 {#- An incremental run of an existing model (never in unit tests, where `this` is undefined). -#}
 {% macro is_incremental_run() -%}
     {{ return(this is not none and is_incremental()) }}
 {%- endmacro %}
 
-{#- The temporary table holding the affected keys of the model being built. -#}
-{% macro affected_keys_table() -%}
-    mc_affected_{{ this.identifier }}
-{%- endmacro %}
-
 {#-
-    Pre-hooks: keep the affected keys, then delete their rows (on incremental runs only). When an
-    input the model's rows were built from changed (macros/incremental/state.sql), every row is
-    deleted and the keys are all keys (`all_keys_sql`): the model is rebuilt in full.
+    How the model being built treats its unit `key` on this run: `rebuild_in_full` (with the
+    reasons), or incrementally from `this_run`, the relation listing the units to rebuild.
+    Not an incremental run (first build, --full-refresh, Spark, unit tests): everything is
+    selected and nothing deleted.
 -#}
-{% macro refresh_affected_hooks(key, keys_sql, all_keys_sql) -%}
-    {%- if micro_conversions.is_incremental_run() -%}
-        {%- set changes = micro_conversions.state_changes(this.name) -%}
-        {%- set delete_sql = 'delete from ' ~ this -%}
-        {%- if changes -%}
-            {%- do log(this.name ~ ': rebuilt in full: ' ~ changes | join(', ')) -%}
-            {%- set keys_sql = all_keys_sql -%}
-        {%- else -%}
-            {%- set delete_sql = delete_sql ~ ' where ' ~ key ~ ' in (select ' ~ key ~ ' from '
-                ~ micro_conversions.affected_keys_table() ~ ')' -%}
-        {%- endif -%}
-        {%- set hooks = [
-            'drop table if exists ' ~ micro_conversions.affected_keys_table(),
-            'create temporary table ' ~ micro_conversions.affected_keys_table() ~ ' as ' ~ keys_sql,
-            delete_sql
-        ] -%}
-        {{ return(hooks | join(';\n')) }}
-    {%- else -%}
-        {{ return('select 1') }}
+{% macro incremental_unit(key) -%}
+    {%- set this_run_name = micro_conversions.incremental_units()[key]['this_run'] -%}
+    {%- if not execute -%}
+        {#- Parse time: the model depends on its this-run model. -#}
+        {%- set _ = ref(this_run_name) -%}
     {%- endif -%}
+    {%- if not execute or not micro_conversions.is_incremental_run() -%}
+        {{ return({'key': key, 'incremental': false, 'rebuild_in_full': false, 'reasons': [], 'this_run': none}) }}
+    {%- endif -%}
+    {%- set this_run = ref(this_run_name) -%}
+    {%- set reasons = micro_conversions.state_changes(this.name) -%}
+    {%- if ('model.micro_conversions.' ~ this_run_name) not in selected_resources -%}
+        {%- do reasons.append(this_run.identifier ~ ' not built by this invocation') -%}
+    {%- endif -%}
+    {{ return({'key': key, 'incremental': true, 'rebuild_in_full': reasons | length > 0, 'reasons': reasons,
+               'this_run': this_run}) }}
 {%- endmacro %}
 
-{#- A predicate: `column` is one of the affected keys (always true on a full build). -#}
-{% macro is_affected(column, key) -%}
-    {%- if micro_conversions.is_incremental_run() -%}
-        {{ column }} in (select {{ key }} from {{ micro_conversions.affected_keys_table() }})
+{#- Pre-hook: delete the rows this run rebuilds (every row when the model is rebuilt in full). -#}
+{% macro delete_rebuilt_units(key) -%}
+    {%- set unit = micro_conversions.incremental_unit(key) -%}
+    {%- if not unit.incremental -%}
+        {{ return('select 1') }}
+    {%- elif unit.rebuild_in_full -%}
+        {%- do log(this.name ~ ': rebuilt in full: ' ~ unit.reasons | join(', ')) -%}
+        {{ return('delete from ' ~ this) }}
+    {%- endif -%}
+    {{ return('delete from ' ~ this ~ ' where ' ~ key ~ ' in (select ' ~ key ~ ' from ' ~ unit.this_run ~ ')') }}
+{%- endmacro %}
+
+{#- A predicate: `column` is one of the units this run rebuilds (always true when all are). -#}
+{% macro is_affected(column, unit) -%}
+    {%- if unit.incremental and not unit.rebuild_in_full -%}
+        {{ column }} in (select {{ unit.key }} from {{ unit.this_run }})
     {%- else -%}
         1 = 1
     {%- endif -%}
@@ -60,90 +85,28 @@
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
 {%- endmacro %}
 
-{#- Rows of `relation` written after the latest `processed_at` of the model being built. -#}
-{% macro changed_since_this(relation) -%}
-    (select * from {{ relation }}
-    where processed_at > (
-        select coalesce(max(done.processed_at), cast('1900-01-01' as timestamp)) from {{ this }} as done
-    ))
+{#- True when the event models run incrementally on this invocation (not on Spark, not on --full-refresh). -#}
+{% macro event_models_run_incrementally() -%}
+    {{ return(micro_conversions.event_model_materialization() == 'incremental' and not flags.FULL_REFRESH) }}
+{%- endmacro %}
+
+{#- The relation of a model of this package as it stands in the warehouse, or none when not built. -#}
+{% macro built_relation(name) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set node = graph.nodes.get('model.micro_conversions.' ~ name) -%}
+    {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
 {%- endmacro %}
 
 {#-
-    Visitors with events not yet sessionized: staged non-bot events loaded at or after the latest
-    `loaded_at` already processed (or without a loaded_at), whose event_id is not in the target.
-    `loaded_at` is the watermark: rows must be loaded with an increasing loaded_at (a row loaded
-    later with an older loaded_at is picked up by a full refresh only).
+    SQL: the latest run after which every one of `models` was built (the earliest of their
+    recorded runs, from int_incremental_state): rows an upstream model wrote after it are new to
+    at least one of them. Null when none has recorded state (each is then rebuilt in full).
 -#}
-{% macro visitors_with_new_events() -%}
-    select distinct staged.visitor_id
-    from {{ ref('stg_events') }} as staged
-    where (
-            staged.loaded_at is null
-            or staged.loaded_at >= (
-                select coalesce(max(done.loaded_at), cast('1900-01-01' as timestamp)) from {{ this }} as done
-            )
-        )
-        {%- if micro_conversions.setting('micro_conversions__exclude_bot_events') %}
-        and not staged.is_bot
-        {%- endif %}
-        and not exists (select 1 from {{ this }} as done where done.event_id = staged.event_id)
-{%- endmacro %}
-
-{#- Every visitor with a non-bot staged event (a full rebuild of the sessionized events). -#}
-{% macro all_staged_visitors() -%}
-    select distinct visitor_id from {{ ref('stg_events') }}
-    {%- if micro_conversions.setting('micro_conversions__exclude_bot_events') %}
-    where not is_bot
-    {%- endif %}
-{%- endmacro %}
-
-{#- Every visitor of the sessionized events. -#}
-{% macro all_visitors() -%}
-    select distinct visitor_id from {{ ref('int_events_sessionized') }}
-{%- endmacro %}
-
-{#- Every funnel actor of the sessionized events: each session, and each person. -#}
-{% macro all_funnel_actors() -%}
-    select session_id as actor_id from {{ ref('int_events_sessionized') }}
-    union
-    select coalesce(user_id, visitor_id) from {{ ref('int_events_sessionized') }}
-{%- endmacro %}
-
-{#- Every actor of the funnel event stream. -#}
-{% macro all_attempt_actors() -%}
-    select distinct actor_id from {{ ref('int_funnel_events_ordered') }}
-{%- endmacro %}
-
-{#- Visitors whose events were (re)sessionized since this model's last run. -#}
-{% macro visitors_changed() -%}
-    select distinct visitor_id from {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
-{%- endmacro %}
-
-{#-
-    Funnel actors to rebuild: the session and the person (user, else visitor) of every
-    re-sessionized event, and the actor the target held each of those events under before (a
-    merged session's old id, a visitor's actor before a login was stitched onto it).
--#}
-{% macro funnel_actors_changed() -%}
-    select session_id as actor_id from {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
-    union
-    select coalesce(user_id, visitor_id) from {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
-    union
-    select done.actor_id
-    from {{ this }} as done
-    inner join {{ micro_conversions.changed_since_this(ref('int_events_sessionized')) }} as changed
-        on done.event_id = changed.event_id
-{%- endmacro %}
-
-{#- Funnel actors whose event stream changed since this model's last run, or that left the stream. -#}
-{% macro attempt_actors_changed() -%}
-    select actor_id from {{ micro_conversions.changed_since_this(ref('int_funnel_events_ordered')) }} as changed
-    union
-    select done.actor_id
-    from {{ this }} as done
-    where not exists (
-        select 1 from {{ ref('int_funnel_events_ordered') }} as stream_rows where stream_rows.actor_id = done.actor_id
-    )
+{% macro last_run_of_all(models) -%}
+    (select min(recorded_at) from {{ ref('int_incremental_state') }}
+    where model_name in ('{{ models | join("', '") }}'))
 {%- endmacro %}
 
 {#-
@@ -164,18 +127,17 @@
 {%- endmacro %}
 
 {#-
-    The configuration of every incremental model, in one place: delete-and-append by unit `key`;
-    `changed_keys` and `all_keys` name the macros giving the keys to rebuild on an incremental run
-    and on a full rebuild. The model depends on the run's plan (models/state), which depends on the
-    recorded state its post-hook updates.
+    The configuration of every incremental model, in one place: delete-and-append by unit `key`
+    (`visitor_id` or `actor_id`, see `incremental_units`). Returns the unit (`incremental_unit`)
+    for the model's `is_affected` filters. The model depends on its this-run model, on the run's
+    plan and on the recorded state its post-hook updates.
 -#}
-{% macro incremental_by(key, changed_keys, all_keys) -%}
-    {%- set hook_args = "'" ~ key ~ "', micro_conversions." ~ changed_keys ~ "(), micro_conversions." ~ all_keys ~ "()" -%}
+{% macro incremental_by(key) -%}
     {{ config(
         materialized=micro_conversions.event_model_materialization(),
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook='{{ micro_conversions.refresh_affected_hooks(' ~ hook_args ~ ') }}',
+        pre_hook="{{ micro_conversions.delete_rebuilt_units('" ~ key ~ "') }}",
         post_hook='{{ micro_conversions.record_state_hook() }}',
     ) }}
     {%- if not execute %}
@@ -183,4 +145,5 @@
     {%- set _ = ref('int_incremental_plan') -%}
     {%- set _ = ref('int_incremental_state') -%}
     {%- endif -%}
+    {{ return(micro_conversions.incremental_unit(key)) }}
 {%- endmacro %}

@@ -52,16 +52,10 @@
 {% endtest %}
 
 {#-
-    `<relation> as checked` for a configuration test. While parsing, every configuration relation
-    is referenced, so the test depends on (and runs after) whatever the settings point the
-    configuration at, and its checks may read any of them.
+    `<relation> as checked` for a configuration test: the configuration `config` as the settings
+    point it (config_relation, which makes the test depend on it).
 -#}
 {% macro checked_configuration(model, config) -%}
-    {%- if not execute -%}
-        {%- for name in micro_conversions.config_names() -%}
-            {%- do micro_conversions.config_relation(name) -%}
-        {%- endfor -%}
-    {%- endif -%}
     {{ return(micro_conversions.config_relation(config, 'checked') if config else model ~ ' as checked') }}
 {%- endmacro %}
 

@@ -7,16 +7,14 @@ package reads it from there (pyproject.toml takes it from `__version__`).
 from __future__ import annotations
 
 import re
-from pathlib import Path
+
+from micro_conversions.project import CARRIED_PROJECT, CHECKOUT
 
 _VERSION_LINE = re.compile(r"""^version:\s*["']?([0-9A-Za-z.+-]+)["']?\s*$""", re.MULTILINE)
 
 
 def _project_version() -> str:
-    for project_file in (
-        Path(__file__).resolve().parent / "dbt_project" / "dbt_project.yml",  # installed copy
-        Path(__file__).resolve().parents[2] / "dbt_project.yml",  # the repository
-    ):
+    for project_file in (CARRIED_PROJECT / "dbt_project.yml", CHECKOUT / "dbt_project.yml"):
         if project_file.exists():
             found = _VERSION_LINE.search(project_file.read_text())
             if found:

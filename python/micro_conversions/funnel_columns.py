@@ -18,6 +18,7 @@ from pathlib import Path
 
 from micro_conversions import __version__
 from micro_conversions.dbt_runner import PROJECT_DIR
+from micro_conversions.project import ProjectNotFound, find_project_dir
 
 LIMIT_FILE = Path("macros/funnels/funnel_limits.sql")
 COLUMNS_FILE = Path("models/marts/funnels/_funnel_marts.yml")
@@ -76,10 +77,15 @@ def sync(project_dir: Path = PROJECT_DIR, check: bool = False) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="mc-funnel-columns", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--project-dir", type=Path, default=PROJECT_DIR)
+    ap.add_argument("--project-dir", type=Path, help="the dbt project (default: MC_PROJECT_DIR or this checkout)")
     ap.add_argument("--check", action="store_true", help="only report whether the columns match the limit")
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = ap.parse_args(argv)
+    try:
+        args.project_dir = find_project_dir(args.project_dir)
+    except ProjectNotFound as missing:
+        print(f"mc-funnel-columns: {missing}", file=sys.stderr)
+        return 2
     in_step = sync(args.project_dir, check=args.check)
     limit = read_limit(args.project_dir)
     if in_step:

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from micro_conversions import __version__
-from micro_conversions.dbt_runner import PROJECT_DIR, configure_environment, failures, run_dbt
+from micro_conversions.dbt_runner import configure_environment, failures, run_dbt
 from micro_conversions.gx_audit import AuditResult, build_specs, public_marts, read_marts, run_audit
+from micro_conversions.project import ProjectNotFound, find_project_dir, work_root
 
 DEFAULT_WORK_DB = "build/micro_conversions.duckdb"
 # A public mart may lose at most this share of its rows from one publish to the next (and never
@@ -52,13 +53,14 @@ class PublishOutcome:
     audit: AuditResult
 
 
-def _duckdb_path(value: str | os.PathLike) -> Path:
+def _duckdb_path(value: str | os.PathLike, project_dir: Path | None = None) -> Path:
+    """A path as given, relative ones from the work root (the checkout, or the current folder)."""
     path = Path(value)
-    return path if path.is_absolute() else PROJECT_DIR / path
+    return path if path.is_absolute() else work_root(project_dir or find_project_dir()) / path
 
 
-def published_path() -> Path:
-    return _duckdb_path(os.environ.get("MC_PUBLISHED_PATH", DEFAULT_PUBLISHED))
+def published_path(project_dir: Path | None = None) -> Path:
+    return _duckdb_path(os.environ.get("MC_PUBLISHED_PATH", DEFAULT_PUBLISHED), project_dir)
 
 
 def _audit_rows(run_id: str, published_at: dt.datetime, row_counts: dict[str, int]) -> list[tuple]:
@@ -273,7 +275,7 @@ def build_audit_publish(
     destination: Path | None = None,
     gx_dir: Path | None = None,
     dbt_vars: dict | None = None,
-    project_dir: Path = PROJECT_DIR,
+    project_dir: Path | None = None,
     target_path: Path | None = None,
     log=print,
     full_refresh: bool = False,
@@ -287,18 +289,19 @@ def build_audit_publish(
     import duckdb
 
     engine = _target()
-    target_path = target_path or (project_dir / "target")
+    project_dir = project_dir or find_project_dir()
+    target_path = target_path or (work_root(project_dir) / "target")
     if engine == "duckdb":
-        work_db = work_db or _duckdb_path(os.environ.get("MC_DUCKDB_PATH", DEFAULT_WORK_DB))
-        destination = destination or published_path()
+        work_db = work_db or _duckdb_path(os.environ.get("MC_DUCKDB_PATH", DEFAULT_WORK_DB), project_dir)
+        destination = destination or published_path(project_dir)
         gx_dir = gx_dir or (work_db.parent / "gx")
         work_db.parent.mkdir(parents=True, exist_ok=True)
-        configure_environment(work_db)
+        configure_environment(work_db, project_dir)
         where = str(work_db)
     elif engine == "postgres":
-        configure_environment()
+        configure_environment(project_dir=project_dir)
         work_schema, published_schema = postgres_schemas()
-        gx_dir = gx_dir or (project_dir / "build" / "gx")
+        gx_dir = gx_dir or (work_root(project_dir) / "build" / "gx")
         where = f"schema {work_schema} of database {os.environ.get('MC_PG_DATABASE', 'micro_conversions')}"
     else:
         raise PublishRefused(f"publishing is implemented for the duckdb and postgres targets, not {engine}")
@@ -405,6 +408,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--published", help="published DuckDB file (default: MC_PUBLISHED_PATH or published/micro_conversions.duckdb)"
     )
+    parser.add_argument(
+        "--project-dir",
+        help="the micro_conversions dbt project (default: MC_PROJECT_DIR, this checkout, or the wheel's copy)",
+    )
     parser.add_argument("--vars", help="dbt vars, as dbt takes them: a YAML (or JSON) mapping")
     parser.add_argument("--full-refresh", action="store_true", help="rebuild every incremental model from scratch")
     parser.add_argument(
@@ -419,9 +426,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
+        project_dir = find_project_dir(args.project_dir)
+    except ProjectNotFound as missing:
+        print(f"mc-publish: {missing}", file=sys.stderr)
+        return 2
+    try:
         outcome = build_audit_publish(
-            work_db=_duckdb_path(args.work_db) if args.work_db else None,
-            destination=_duckdb_path(args.published) if args.published else None,
+            work_db=_duckdb_path(args.work_db, project_dir) if args.work_db else None,
+            destination=_duckdb_path(args.published, project_dir) if args.published else None,
+            project_dir=project_dir,
             dbt_vars=parse_vars(args.vars),
             full_refresh=args.full_refresh,
             max_shrink=args.max_shrink,

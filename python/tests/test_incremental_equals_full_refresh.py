@@ -128,6 +128,15 @@ def builds(request, tmp_path_factory):
                     "select count(*) from int_events_sessionized "
                     "where processed_at = (select max(processed_at) from int_events_sessionized)"
                 ),
+                "rewritten_visitors": {
+                    row[0]
+                    for row in incremental.query(
+                        "select distinct visitor_id from int_events_sessionized "
+                        "where processed_at = (select max(processed_at) from int_events_sessionized)"
+                    )
+                },
+                "visitors_this_run": dict(incremental.query("select visitor_id, reason from int_visitors_this_run")),
+                "actors_this_run": dict(incremental.query("select actor_id, reason from int_funnel_actors_this_run")),
             }
         )
     full.load(pa.concat_tables(batches), create=True)
@@ -146,6 +155,25 @@ def test_incremental_runs_rewrite_only_what_changed(builds):
     _, _, states, _ = builds
     for state in states[1:]:
         assert 0 < state["rewritten"] < state["rows"]
+
+
+def test_the_this_run_models_list_what_each_run_rebuilt(builds):
+    """The planted visitors are where the batches put them; the this-run list is exactly the set
+    of visitors whose sessionized rows the run rewrote."""
+    _, _, states, _ = builds
+    first, second, third = states
+    assert first["visitors_this_run"] == {} and first["actors_this_run"] == {}  # a first build
+    for state in (second, third):
+        assert set(state["visitors_this_run"]) == state["rewritten_visitors"]
+        assert set(state["visitors_this_run"].values()) == {"new events"}  # no run stopped part-way
+    # merge-me's late event and the bot arrive in batch 2; inside's and anon's late events in batch 3.
+    assert "merge-me" in second["visitors_this_run"] and "merge-me" not in third["visitors_this_run"]
+    assert "crawler" not in second["visitors_this_run"]  # bot events are not sessionized
+    assert {"inside", "anon"} <= set(third["visitors_this_run"])
+    assert not {"inside", "anon"} & set(second["visitors_this_run"])
+    # anon's login moves its events from actor 'anon' to person 'u-late': both are rebuilt.
+    assert third["actors_this_run"]["u-late"] == "events rewritten"
+    assert third["actors_this_run"]["anon"] == "actor before"
 
 
 def test_every_public_mart_equals_a_full_refresh(builds):

@@ -1,4 +1,4 @@
-{{ micro_conversions.incremental_by('actor_id', 'attempt_actors_changed', 'all_attempt_actors') }}
+{%- set unit = micro_conversions.incremental_by('actor_id') %}
 {#- Incremental by funnel actor (see macros/incremental). -#}
 {#-
     One row per funnel x actor x attempt (grain: funnel_id, actor_id, attempt_number).
@@ -26,7 +26,7 @@ with
 funnel_stream as (
 
     select * from {{ ref('int_funnel_events_ordered') }}
-    where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
+    where {{ micro_conversions.is_affected('actor_id', unit) }}
 
 ),
 

@@ -1,4 +1,4 @@
-{{ micro_conversions.incremental_by('actor_id', 'funnel_actors_changed', 'all_funnel_actors') }}
+{%- set unit = micro_conversions.incremental_by('actor_id') %}
 {#- Incremental by funnel actor (see macros/incremental). -#}
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02
@@ -62,8 +62,8 @@ goal_events as (
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
-    where {{ micro_conversions.is_affected('session_id', 'actor_id') }}
-        or {{ micro_conversions.is_affected('coalesce(user_id, visitor_id)', 'actor_id') }}
+    where {{ micro_conversions.is_affected('session_id', unit) }}
+        or {{ micro_conversions.is_affected('coalesce(user_id, visitor_id)', unit) }}
 
 ),
 
@@ -136,10 +136,10 @@ all_events as (
 funnel_stream as (
 
     select * from matching_events
-    where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
+    where {{ micro_conversions.is_affected('actor_id', unit) }}
     union all
     select * from all_events
-    where {{ micro_conversions.is_affected('actor_id', 'actor_id') }}
+    where {{ micro_conversions.is_affected('actor_id', unit) }}
 
 ),
 

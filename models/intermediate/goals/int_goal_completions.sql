@@ -1,4 +1,4 @@
-{{ micro_conversions.incremental_by('visitor_id', 'visitors_changed', 'all_visitors') }}
+{%- set unit = micro_conversions.incremental_by('visitor_id') %}
 {#- One row per session x goal reached (grain: session_id, goal_id); how each goal type is
     reached: macros/goals/types.
     Incremental by visitor (see macros/incremental). -#}
@@ -15,21 +15,21 @@ goals as (
 matched_events as (
 
     select * from {{ ref('int_goal_events_matched') }}
-    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
-    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
 sessions as (
 
     select * from {{ ref('int_sessions_aggregated') }}
-    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 

@@ -1,4 +1,4 @@
-{{ micro_conversions.incremental_by('visitor_id', 'visitors_with_new_events', 'all_staged_visitors') }}
+{%- set unit = micro_conversions.incremental_by('visitor_id') %}
 {#- Incremental: a visitor with new (or late) events has all its events sessionized again (see
     macros/incremental). Sessions, goals, intents and funnels all read this table. -#}
 {#-
@@ -23,7 +23,7 @@ events as (
 
     select * from {{ ref('stg_events') }}
     where
-        {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+        {{ micro_conversions.is_affected('visitor_id', unit) }}
         {%- if micro_conversions.setting('micro_conversions__exclude_bot_events') %}
             and not is_bot
         {%- endif %}

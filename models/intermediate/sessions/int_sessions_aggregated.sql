@@ -1,11 +1,11 @@
-{{ micro_conversions.incremental_by('visitor_id', 'visitors_changed', 'all_visitors') }}
+{%- set unit = micro_conversions.incremental_by('visitor_id') %}
 {#- Incremental by visitor (see macros/incremental): read by goal completions and fct_sessions. -#}
 with
 
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
-    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 

@@ -1,18 +1,18 @@
-{{ micro_conversions.incremental_by('visitor_id', 'visitors_changed', 'all_visitors') }}
+{%- set unit = micro_conversions.incremental_by('visitor_id') %}
 {#- Incremental by visitor (see macros/incremental). -#}
 with
 
 sessions as (
 
     select * from {{ ref('int_sessions_aggregated') }}
-    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
 completions as (
 
     select * from {{ ref('int_goal_completions') }}
-    where {{ micro_conversions.is_affected('visitor_id', 'visitor_id') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
