@@ -5,14 +5,23 @@
     - a relation, 'schema.table' or 'database.schema.table';
     - on DuckDB, a file (or a glob of files) read in place: a path ending in .parquet, .csv,
       .csv.gz, .json, .jsonl or .ndjson, absolute or relative to where dbt runs.
-    Returns a relation, or (for files) the SQL of a table function. Only staging reads it. In
-    unit tests: the empty seed `raw_event_contract` (the contract's columns), which they replace
-    with their rows.
+    Returns a relation, or (for files) the SQL of a table function. Only staging reads it. When
+    the events are in a tracker's schema (`micro_conversions__raw_events_format`), the view
+    `stg_tracker_events` mapping them onto the contract. In unit tests: the empty seed
+    `raw_event_contract` (the contract's columns), which they replace with their rows.
 -#}
 {% macro raw_events_relation() -%}
     {%- if micro_conversions.in_unit_test() -%}
         {{ return(ref('raw_event_contract')) }}
     {%- endif -%}
+    {%- if micro_conversions.reads_tracker_events() -%}
+        {{ return(ref('stg_tracker_events')) }}
+    {%- endif -%}
+    {{ return(micro_conversions.events_relation_as_configured()) }}
+{%- endmacro %}
+
+{#- The relation (or file) `micro_conversions__raw_events_relation` names; the demo seed when empty. -#}
+{% macro events_relation_as_configured() -%}
     {%- set name = micro_conversions.setting('micro_conversions__raw_events_relation') -%}
     {%- if not name -%}
         {{ return(ref('raw_events')) }}

@@ -9,6 +9,8 @@
 {% macro setting_defaults() -%}
     {{ return({
         'micro_conversions__raw_events_relation': none,
+        'micro_conversions__raw_events_format': 'contract',
+        'micro_conversions__ga4_revenue_column': 'purchase_revenue_in_usd',
         'micro_conversions__goals_relation': none,
         'micro_conversions__session_intents_relation': none,
         'micro_conversions__funnels_relation': none,

@@ -50,6 +50,8 @@
 {% macro state_inputs() -%}
     {%- set staging_vars = [
         'micro_conversions__raw_events_relation',
+        'micro_conversions__raw_events_format',
+        'micro_conversions__ga4_revenue_column',
         'micro_conversions__min_event_at',
         'micro_conversions__max_future_skew_hours',
         'micro_conversions__allowed_query_parameters',

@@ -236,6 +236,8 @@ def test_the_changes_reached_the_marts(changed_builds):
 # generated build (DuckDB). Settings read only by tables rebuilt on every run rebuild nothing.
 SETTING_REBUILDS = {
     "micro_conversions__raw_events_relation": ("generated.other_events", ALL),
+    "micro_conversions__raw_events_format": ("segment", ALL),
+    "micro_conversions__ga4_revenue_column": ("purchase_revenue", ALL),
     "micro_conversions__session_timeout_minutes": (45, ALL),
     "micro_conversions__split_sessions_at_midnight": (True, ALL),
     "micro_conversions__session_time_zone": ("Europe/Paris", set()),

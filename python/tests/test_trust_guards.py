@@ -28,6 +28,8 @@ from micro_conversions.publish import parse_vars, shrink_violations
 # A value other than the default for every setting (macros/settings.sql).
 CHANGED_SETTINGS = {
     "micro_conversions__raw_events_relation": "generated.raw_events",
+    "micro_conversions__raw_events_format": "segment",
+    "micro_conversions__ga4_revenue_column": "purchase_revenue",
     "micro_conversions__session_timeout_minutes": 7,
     "micro_conversions__split_sessions_at_midnight": True,
     "micro_conversions__session_time_zone": "America/New_York",
