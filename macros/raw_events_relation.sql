@@ -74,7 +74,7 @@
 {#- The columns of the raw event contract (README "Raw event contract"). Any other raw column is passed through. -#}
 {% macro raw_event_contract_columns() -%}
     {{ return(['event_id', 'event_at', 'visitor_id', 'user_id', 'event_name', 'page_url', 'referrer_url',
-               'user_agent', 'device_category', 'revenue', 'percent_scrolled', 'loaded_at']) }}
+               'user_agent', 'device_category', 'revenue', 'percent_scrolled', 'loaded_at', 'tracker_session_id']) }}
 {%- endmacro %}
 
 {#- The contract columns a raw relation must have (the others may be missing: they read as null). -#}

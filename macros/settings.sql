@@ -24,6 +24,7 @@
         'micro_conversions__split_sessions_at_midnight': false,
         'micro_conversions__session_time_zone': 'UTC',
         'micro_conversions__split_sessions_on_new_source': false,
+        'micro_conversions__use_tracker_session_id': false,
         'micro_conversions__exclude_bot_events': true,
         'micro_conversions__engaged_min_seconds': 10,
         'micro_conversions__engaged_min_page_views': 2,

@@ -62,6 +62,7 @@
         'micro_conversions__session_timeout_minutes',
         'micro_conversions__split_sessions_at_midnight',
         'micro_conversions__split_sessions_on_new_source',
+        'micro_conversions__use_tracker_session_id',
         'micro_conversions__exclude_bot_events',
     ] -%}
     {#- The time zone matters to sessions only when they split at local midnight. -#}

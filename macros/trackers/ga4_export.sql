@@ -4,7 +4,7 @@
     `session_start`, `first_visit` and `user_engagement` too, so sessions are counted over all
     events. The export has no event id: it is an MD5 of the visitor, the microsecond timestamp, the
     event name and its parameters, so an identical row exported twice is one event (its copy
-    counts as a duplicate). Revenue: `ecommerce.<micro_conversions__ga4_revenue_column>`
+    counts as a duplicate). `ga_session_id` is the tracker session id. Revenue: `ecommerce.<micro_conversions__ga4_revenue_column>`
     (`purchase_revenue_in_usd` by default). Read with DuckDB's nested types; on other engines load
     the export flattened into the contract (README "Your tracker").
 -#}
@@ -38,8 +38,8 @@
         'device_category': 'device.category',
         'revenue': 'ecommerce.' ~ revenue_column,
         'percent_scrolled': micro_conversions.ga4_param('percent_scrolled'),
+        'tracker_session_id': micro_conversions.ga4_param('ga_session_id'),
     }, {
-        'ga_session_id': micro_conversions.ga4_param('ga_session_id'),
         'ga_session_number': micro_conversions.ga4_param('ga_session_number'),
         'ga_source': micro_conversions.ga4_param('source'),
         'ga_medium': micro_conversions.ga4_param('medium'),

@@ -2,7 +2,7 @@
     Snowplow's `atomic.events`: `event_id`, `derived_tstamp` (the event's time corrected for the
     device clock), `domain_userid` (the first-party cookie), `user_id`, `event_name`, `page_url`,
     `page_referrer`, `useragent`, `tr_total` (a transaction's total), `load_tstamp` (the load
-    watermark). `domain_sessionid` is kept as `snowplow_session_id`.
+    watermark), `domain_sessionid` (the tracker's session id).
 -#}
 {% macro tracker_format__snowplow(relation) -%}
     {{ return(micro_conversions.tracker_select(relation, {
@@ -16,5 +16,6 @@
         'user_agent': 'useragent',
         'revenue': 'tr_total',
         'loaded_at': 'load_tstamp',
-    }, {'snowplow_session_id': 'domain_sessionid'})) }}
+        'tracker_session_id': 'domain_sessionid',
+    })) }}
 {%- endmacro %}

@@ -245,7 +245,8 @@ final as (
         events.is_bot,
         events.revenue,
         events.percent_scrolled,
-        events.loaded_at
+        events.loaded_at,
+        events.tracker_session_id
     {{ micro_conversions.trailing_columns(extra_columns, 'events.') }}
     from sources as events
     left join channels

@@ -33,7 +33,8 @@ as_text as (
         nullif(trim({{ micro_conversions.raw_text_column('device_category', present) }}), '') as device_category,
         nullif(trim({{ micro_conversions.raw_text_column('revenue', present) }}), '') as revenue_text,
         nullif(trim({{ micro_conversions.raw_text_column('percent_scrolled', present) }}), '') as percent_scrolled_text,
-        nullif(trim({{ micro_conversions.raw_text_column('loaded_at', present) }}), '') as loaded_at_text
+        nullif(trim({{ micro_conversions.raw_text_column('loaded_at', present) }}), '') as loaded_at_text,
+        nullif(trim({{ micro_conversions.raw_text_column('tracker_session_id', present) }}), '') as tracker_session_id
     {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
         {%- endfor %}
@@ -109,7 +110,8 @@ ranked as (
                         user_agent asc nulls last,
                         device_category asc nulls last,
                         revenue_text asc nulls last,
-                        percent_scrolled_text asc nulls last
+                        percent_scrolled_text asc nulls last,
+                        tracker_session_id asc nulls last
                 )
         end as event_id_rank
     from checked

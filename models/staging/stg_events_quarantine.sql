@@ -22,7 +22,8 @@ final as (
         device_category,
         revenue_text as revenue,
         percent_scrolled_text as percent_scrolled,
-        loaded_at_text as loaded_at
+        loaded_at_text as loaded_at,
+        tracker_session_id
     from checked
     where quarantine_reason is not null
 

@@ -36,7 +36,7 @@ rewritten as (
 
 ),
 
-stream as (
+stream_before as (
 
     {%- if run_incrementally %}
         select * from {{ stream }}
@@ -63,7 +63,7 @@ attempts as (
 
 streamed_actors as (
 
-    select distinct actor_id from stream
+    select distinct actor_id from stream_before
 
 ),
 
@@ -80,11 +80,11 @@ actors as (
     from rewritten
     union all
     select
-        stream.actor_id,
+        stream_before.actor_id,
         'actor before' as reason
-    from stream
+    from stream_before
     inner join rewritten
-        on stream.event_id = rewritten.event_id
+        on stream_before.event_id = rewritten.event_id
     union all
     select
         attempts.actor_id,

@@ -242,6 +242,7 @@ SETTING_REBUILDS = {
     "micro_conversions__split_sessions_at_midnight": (True, ALL),
     "micro_conversions__session_time_zone": ("Europe/Paris", set()),
     "micro_conversions__split_sessions_on_new_source": (True, ALL),
+    "micro_conversions__use_tracker_session_id": (True, ALL),
     "micro_conversions__exclude_bot_events": (False, ALL),
     "micro_conversions__min_event_at": ("2020-01-01", ALL),
     "micro_conversions__max_future_skew_hours": (48, ALL),

@@ -13,21 +13,28 @@ ga-1, no user id:
   11:02:00 begin_checkout /checkout
   11:03:00 purchase /checkout, purchase_revenue 40.00, purchase_revenue_in_usd 42.00
   11:03:00 the same purchase row exported twice (one event, one duplicate)
-ga-2:
+  (ga_session_id 1 until 10:20, 2 from 11:00)
+ga-2, a property whose GA4 session timeout is 60 minutes (ga_session_id 7 throughout):
   09:00:00 session_start, page_view /blog/post-01
   09:00:30 scroll, percent_scrolled 90
-  09:10:00 page_view /products/p02
+  09:45:00 page_view /products/p02    (44.5 min after 09:00:30)
 
-Worked out by hand from the README's rules and the demo goals and funnels:
-- sessions: ga-1 two (6 events 10:00-10:20, 3 events 11:00-11:03), ga-2 one (4 events). GA4's
-  automatic events count as events, so ga-1's first session ends at 10:20 (user_engagement).
+Worked out by hand from the README's rules and the demo goals and funnels.
+
+Inactivity sessions (the default):
+- sessions: ga-1 two (6 events 10:00-10:20, 3 events 11:00-11:03), ga-2 two (3 events
+  09:00:00-09:00:30, 1 event at 09:45). GA4's automatic events count as events, so ga-1's first
+  session ends at 10:20 (user_engagement).
 - goal completions (session x goal): ga-1 first session add_to_cart, product_view, long_visit
   (20 min >= 120 s); second session pricing_page, begin_checkout, purchase (42.00, the USD
-  revenue), long_visit (180 s), repeat_visit (second session); ga-2 blog_view, product_view,
-  long_visit (600 s). 11 rows.
-- funnels: checkout (visitor, ordered): ga-1 step 4, ga-2 step 1; checkout_strict: ga-1 step 1
-  (user_engagement is the event after add_to_cart); content_journey and its unordered variant:
-  ga-2's session step 1. 5 actors.
+  revenue), long_visit (180 s), repeat_visit (second session); ga-2 first session blog_view
+  (30 s: no long_visit), second product_view, repeat_visit. 11 rows.
+Tracker sessions (micro_conversions__use_tracker_session_id): ga-1 the same two sessions (its
+ga_session_id changes where the gap is); ga-2 one session (4 events, 09:00-09:45) with blog_view,
+product_view and long_visit (2,700 s), no repeat_visit.
+Funnels, either way: checkout (visitor, ordered): ga-1 step 4, ga-2 step 1 (product_view at
+09:45); checkout_strict: ga-1 step 1 (user_engagement is the event after add_to_cart);
+content_journey and its unordered variant: ga-2's first session, step 1. 5 actors.
 """
 
 from __future__ import annotations
@@ -94,12 +101,21 @@ GA4_ROWS = [
     _ga4_row("ga-2", "09:00:00", "session_start", "/blog/post-01", session=7),
     _ga4_row("ga-2", "09:00:00", "page_view", "/blog/post-01", session=7),
     _ga4_row("ga-2", "09:00:30", "scroll", "/blog/post-01", session=7, extra=[_param("percent_scrolled", integer=90)]),
-    _ga4_row("ga-2", "09:10:00", "page_view", "/products/p02", session=7),
+    _ga4_row("ga-2", "09:45:00", "page_view", "/products/p02", session=7),
 ]
-GA4_COMPLETIONS = {
+GA1_COMPLETIONS = {
     ("ga-1", 1): {"add_to_cart", "product_view", "long_visit"},
     ("ga-1", 2): {"pricing_page", "begin_checkout", "purchase", "long_visit", "repeat_visit"},
-    ("ga-2", 1): {"blog_view", "product_view", "long_visit"},
+}
+GA4_EXPECTED = {
+    "inactivity": {
+        "events": {("ga-1", 1): 6, ("ga-1", 2): 3, ("ga-2", 1): 3, ("ga-2", 2): 1},
+        "completions": {**GA1_COMPLETIONS, ("ga-2", 1): {"blog_view"}, ("ga-2", 2): {"product_view", "repeat_visit"}},
+    },
+    "tracker": {
+        "events": {("ga-1", 1): 6, ("ga-1", 2): 3, ("ga-2", 1): 4},
+        "completions": {**GA1_COMPLETIONS, ("ga-2", 1): {"blog_view", "product_view", "long_visit"}},
+    },
 }
 GA4_FUNNELS = {
     ("checkout", "ga-1"): 4,
@@ -138,26 +154,30 @@ def _sessions(warehouse):
     }
 
 
-def _readme_ga4_settings() -> dict:
-    """The vars of the README's "Your tracker" command, read from the README."""
+def _readme_ga4_settings() -> list[dict]:
+    """The vars of the README's "Your tracker" commands, read from the README."""
     readme = (PROJECT_DIR / "README.md").read_text()
-    text = readme[readme.index("\n## Your tracker\n") :]
-    command = re.search(r"```bash\n(dbt build --vars '(.*?)')\n```", text)
-    return yaml.safe_load(command.group(2))
+    text = readme[readme.index("\n## Your tracker\n") : readme.index("\n## Use it as a package\n")]
+    return [yaml.safe_load(vars_text) for vars_text in re.findall(r"```bash\ndbt build --vars '(.*?)'\n```", text)]
 
 
-@pytest.fixture(scope="module")
-def ga4(tmp_path_factory):
-    settings = _readme_ga4_settings()
+@pytest.fixture(scope="module", params=["inactivity", "tracker"])
+def ga4(request, tmp_path_factory):
+    """The README's first command (inactivity sessions) and its second (tracker sessions), verbatim."""
+    plain, with_tracker_sessions = _readme_ga4_settings()
+    settings = plain if request.param == "inactivity" else with_tracker_sessions
     assert settings["micro_conversions__raw_events_format"] == "ga4_export"
-    return _build(
-        tmp_path_factory.mktemp("ga4"), _load_ga4, settings["micro_conversions__raw_events_relation"], "ga4_export"
-    )
+    assert settings.get("micro_conversions__use_tracker_session_id", False) == (request.param == "tracker")
+    relation = settings["micro_conversions__raw_events_relation"]
+    extra = {k: v for k, v in settings.items() if k not in ("micro_conversions__raw_events_relation",)}
+    warehouse = _build(tmp_path_factory.mktemp("ga4"), _load_ga4, relation, "ga4_export", extra)
+    return request.param, warehouse
 
 
 def test_ga4_sessions_count_every_exported_event(ga4):
+    mode, ga4 = ga4
     sessions = _sessions(ga4)
-    assert {key: value[0] for key, value in sessions.items()} == {("ga-1", 1): 6, ("ga-1", 2): 3, ("ga-2", 1): 4}
+    assert {key: value[0] for key, value in sessions.items()} == GA4_EXPECTED[mode]["events"]
     assert [str(t)[11:19] for t in sessions[("ga-1", 1)][1:3]] == ["10:00:00", "10:20:00"]
     assert sessions[("ga-1", 1)][3:] == ("google", "cpc")
     assert ga4.one("select count(*) from stg_events_quarantine") == 0
@@ -167,6 +187,7 @@ def test_ga4_sessions_count_every_exported_event(ga4):
 
 
 def test_ga4_goal_completions_and_revenue(ga4):
+    mode, ga4 = ga4
     rows = ga4.query(
         "select s.visitor_id, s.session_number, c.goal_id, c.goal_value from fct_goal_completions as c "
         "inner join fct_sessions as s on c.session_id = s.session_id"
@@ -174,12 +195,13 @@ def test_ga4_goal_completions_and_revenue(ga4):
     found = {}
     for visitor, number, goal, _ in rows:
         found.setdefault((visitor, number), set()).add(goal)
-    assert found == GA4_COMPLETIONS
+    assert found == GA4_EXPECTED[mode]["completions"]
     [revenue] = [float(value) for _, _, goal, value in rows if goal == "purchase"]
     assert revenue == 42.0
 
 
 def test_ga4_funnels(ga4):
+    _, ga4 = ga4
     session_names = {
         row[0]: f"{row[1]} session {row[2]}"
         for row in ga4.query("select session_id, visitor_id, session_number from fct_sessions")
@@ -330,3 +352,17 @@ def test_an_unknown_format_is_named(tmp_path):
     assert not result.success
     message = str(result.exception) + " ".join(failures(result).values())
     assert "micro_conversions__raw_events_format is 'mixpanel': it must be one of contract, ga4_export" in message
+
+
+def test_snowplow_tracker_sessions(tmp_path):
+    """dom-1's three events share domain_sessionid 'sp-session': one tracker session, where the
+    inactivity rule makes two (the 45-minute gap)."""
+    warehouse = DuckDBWarehouse(tmp_path / "warehouse.duckdb")
+    warehouse.load(pa.Table.from_pylist(_snowplow_events()), create=True, relation="tracker.events")
+    settings = {
+        "micro_conversions__raw_events_relation": "tracker.events",
+        "micro_conversions__raw_events_format": "snowplow",
+        "micro_conversions__use_tracker_session_id": True,
+    }
+    warehouse.run(["build", "--exclude", "test_type:unit"], settings, tmp_path / "target")
+    assert {key: value[0] for key, value in _sessions(warehouse).items()} == {("dom-1", 1): 3}

@@ -34,6 +34,7 @@ CHANGED_SETTINGS = {
     "micro_conversions__split_sessions_at_midnight": True,
     "micro_conversions__session_time_zone": "America/New_York",
     "micro_conversions__split_sessions_on_new_source": True,
+    "micro_conversions__use_tracker_session_id": True,
     "micro_conversions__exclude_bot_events": False,
     "micro_conversions__engaged_min_seconds": 600,
     "micro_conversions__engaged_min_page_views": 9,

@@ -11,11 +11,18 @@
     - optionally, when the local date (in `micro_conversions__session_time_zone`) changes;
     - optionally, when an event carries a traffic source (campaign, click id, external referrer)
       other than the last one seen in the session so far (a session without one counts as direct).
+
+    With `micro_conversions__use_tracker_session_id`, the tracker's own sessions are used instead
+    (the rules above are not applied): a session is a visitor's events sharing a
+    `tracker_session_id`; an event without one belongs to the tracker session of the visitor's
+    previous event (events before the first id form a session of their own); sessions are
+    numbered by their first event.
 -#}
 {%- set timeout_seconds = micro_conversions.setting('micro_conversions__session_timeout_minutes') * 60 -%}
 {%- set split_at_midnight = micro_conversions.setting('micro_conversions__split_sessions_at_midnight') -%}
 {%- set split_on_source = micro_conversions.setting('micro_conversions__split_sessions_on_new_source') -%}
 {%- set time_zone = micro_conversions.setting('micro_conversions__session_time_zone') -%}
+{%- set tracker_sessions = micro_conversions.setting('micro_conversions__use_tracker_session_id') -%}
 
 with
 
@@ -42,7 +49,17 @@ events_stitched as (
         ) as stitched_user_id,
         lag(event_at) over (partition by visitor_id order by event_at, event_id) as previous_event_at,
         {{ dbt.concat(['traffic_source', "'|'", 'traffic_medium', "'|'", "coalesce(traffic_campaign, '')"]) }}
-            as traffic_source_key
+            as traffic_source_key,
+        -- Tracker sessions: events up to the next one carrying a tracker session id share this number.
+        {%- if tracker_sessions %}
+            count(tracker_session_id) over (
+                partition by visitor_id
+                order by event_at, event_id
+                rows between unbounded preceding and current row
+            )
+        {%- else %}
+            0
+        {%- endif %} as tracker_session_run
     from events
 
 ),
@@ -59,7 +76,16 @@ timeout_splits as (
                 != cast({{ micro_conversions.to_local_timestamp('event_at', time_zone) }} as date) then 1
             {%- endif %}
             else 0
-        end as starts_base_session
+        end as starts_base_session,
+        {%- if tracker_sessions %}
+            coalesce(first_value(tracker_session_id) over (
+                partition by visitor_id, tracker_session_run
+                order by event_at, event_id
+                rows between unbounded preceding and unbounded following
+            ), '')
+        {%- else %}
+            ''
+        {%- endif %} as tracker_session_key
     from events_stitched
 
 ),
@@ -72,7 +98,12 @@ base_sessions as (
             partition by visitor_id
             order by event_at, event_id
             rows between unbounded preceding and current row
-        ) as base_session_number
+        ) as base_session_number,
+        {%- if tracker_sessions %}
+            min(event_at) over (partition by visitor_id, tracker_session_key)
+        {%- else %}
+            cast(null as {{ dbt.type_timestamp() }})
+        {%- endif %} as tracker_session_start_at
     from timeout_splits
 
 ),
@@ -120,11 +151,18 @@ sessions_numbered as (
 
     select
         *,
-        sum(starts_session) over (
-            partition by visitor_id
-            order by event_at, event_id
-            rows between unbounded preceding and current row
-        ) as session_number
+        {%- if tracker_sessions %}
+            dense_rank() over (
+                partition by visitor_id
+                order by tracker_session_start_at, tracker_session_key
+            ) as session_number
+        {%- else %}
+            sum(starts_session) over (
+                partition by visitor_id
+                order by event_at, event_id
+                rows between unbounded preceding and current row
+            ) as session_number
+        {%- endif %}
     from source_splits
 
 ),
