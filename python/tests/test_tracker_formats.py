@@ -158,7 +158,8 @@ def _readme_ga4_settings() -> list[dict]:
     """The vars of the README's "Your tracker" commands, read from the README."""
     readme = (PROJECT_DIR / "README.md").read_text()
     text = readme[readme.index("\n## Your tracker\n") : readme.index("\n## Use it as a package\n")]
-    return [yaml.safe_load(vars_text) for vars_text in re.findall(r"```bash\ndbt build --vars '(.*?)'\n```", text)]
+    commands = [yaml.safe_load(vars_text) for vars_text in re.findall(r"```bash\ndbt build --vars '(.*?)'\n```", text)]
+    return [settings for settings in commands if "micro_conversions__raw_events_format" in settings]
 
 
 @pytest.fixture(scope="module", params=["inactivity", "tracker"])
