@@ -129,3 +129,18 @@ def test_own_goals_and_intents_replace_the_demo_ones(tmp_path):
     assert set(segments) == {"lead", "reader", "after_sales_only", "other", "unsegmented"}
     assert segments["lead"] > 0 and segments["reader"] > 0 and segments["unsegmented"] == 0
     assert lift_pairs == [("guide", "lead")]
+
+
+def test_package_section_is_what_the_example_host_project_does():
+    """README "Use it as a package": its dbt_project.yml vars and flags are the example host
+    project's (which test_package_host builds), and its packages.yml takes the form the host uses."""
+    text = section("Use it as a package")
+    packages_block, project_block = code_blocks(text, "yaml")[:2]
+    documented = yaml.safe_load(project_block)
+    host = yaml.safe_load((PROJECT_DIR / "integration_tests" / "dbt_project.yml").read_text())
+    assert documented["vars"], project_block
+    for name, value in documented["vars"].items():
+        assert host["vars"][name] == value, name
+    assert documented["flags"].items() <= host["flags"].items()
+    host_packages = yaml.safe_load((PROJECT_DIR / "integration_tests" / "packages.yml").read_text())
+    assert "local: ../" in packages_block and host_packages["packages"] == [{"local": "../"}]
