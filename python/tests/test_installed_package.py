@@ -126,3 +126,21 @@ def test_a_wrong_project_dir_is_named(installed, tmp_path):
     refused = run_installed(site, work, "micro_conversions.publish", "--project-dir", str(tmp_path))
     assert refused.returncode == 2
     assert f"--project-dir {tmp_path} holds no micro_conversions dbt project" in refused.stderr
+
+
+def test_publish_on_the_demo_with_a_project_dir(installed, tmp_path):
+    """`mc-publish --project-dir <a checkout>`: the installed CLI builds that project (its demo
+    seeds) and publishes it, its work paths (build/, published/) resolving in that checkout."""
+    from micro_conversions.dbt_runner import copy_project
+
+    site, _, _ = installed
+    checkout = copy_project(tmp_path / "checkout")
+    work = tmp_path / "work"
+    work.mkdir()
+    published = run_installed(site, work, "micro_conversions.publish", "--project-dir", str(checkout))
+    assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
+    assert not (work / "published").exists()
+    with duckdb.connect(str(checkout / "published" / "micro_conversions.duckdb"), read_only=True) as con:
+        (sessions,) = con.execute("select count(*) from fct_sessions").fetchone()
+    demo_rows = len((PROJECT_DIR / "seeds" / "raw_events.csv").read_text().splitlines()) - 1
+    assert 0 < sessions < demo_rows
