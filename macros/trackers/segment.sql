@@ -19,7 +19,3 @@
         'loaded_at': 'received_at',
     })) }}
 {%- endmacro %}
-
-{% macro tracker_format__rudderstack(relation) -%}
-    {{ return(micro_conversions.tracker_format__segment(relation)) }}
-{%- endmacro %}

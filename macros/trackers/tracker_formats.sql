@@ -2,7 +2,8 @@
     Tracker adapters: `micro_conversions__raw_events_format` names the schema the relation in
     `micro_conversions__raw_events_relation` is written in. `contract` (the default) is the raw
     event contract itself; every other format is mapped onto the contract by the view
-    `stg_tracker_events`, one macro per format (`tracker_format__<name>`, in this folder), which
+    `stg_tracker_events`, one macro per format (`tracker_format__<name>`, in this folder; RudderStack
+    writes Segment's columns and shares its macro), which
     returns a select of the contract's columns, plus the tracker's own columns worth keeping
     (passed through like any extra raw column). README "Your tracker" documents each mapping.
 -#}
@@ -10,7 +11,7 @@
     {{ return({
         'ga4_export': micro_conversions.tracker_format__ga4_export,
         'segment': micro_conversions.tracker_format__segment,
-        'rudderstack': micro_conversions.tracker_format__rudderstack,
+        'rudderstack': micro_conversions.tracker_format__segment,
         'snowplow': micro_conversions.tracker_format__snowplow,
         'posthog': micro_conversions.tracker_format__posthog,
     }) }}
