@@ -18,6 +18,7 @@ import contextlib
 import copy
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,11 +177,14 @@ def read_marts(read_sql, specs: list[MartSpec]) -> dict:
 def run_audit(frames: dict, specs: list[MartSpec], gx_dir: Path, run_name: str) -> AuditResult:
     """Validates each mart's frame against its suite through a checkpoint; builds Data Docs."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars in logs
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     gx_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(gx_dir))
+    # Progress bars only on a terminal: in logs and CI output they are noise.
+    on_terminal = sys.stderr.isatty()
+    context.variables.progress_bars = ProgressBarsConfig(globally=on_terminal, metric_calculations=on_terminal)
     source_name = "micro_conversions_marts"
     with contextlib.suppress(Exception):  # absent on the first run
         context.data_sources.delete(source_name)

@@ -66,6 +66,24 @@ def duckdb_project(generated_events) -> BuiltProject:
     return BuiltProject(database=database, truth_sessions=truth, summary=summary)
 
 
+@pytest.fixture(scope="session")
+def demo_publish(tmp_path_factory):
+    """`mc-publish` of the demo seeds (build, audit, publish) into a temporary folder: the working
+    database `work.duckdb`, the published file `published/marts.duckdb`, dbt's `target/`. Shared by
+    the publish, semantic-layer and report tests; none of them writes to it."""
+    from micro_conversions.publish import build_audit_publish
+
+    work = tmp_path_factory.mktemp("publish")
+    outcome = build_audit_publish(
+        work_db=work / "work.duckdb",
+        destination=work / "published" / "marts.duckdb",
+        gx_dir=work / "gx",
+        target_path=work / "target",
+        log=lambda *_: None,
+    )
+    return work, outcome
+
+
 @pytest.fixture(scope="session", params=["duckdb", "postgres"])
 def built_project(request) -> BuiltProject:
     """The generated events built on each engine: the same assertions run on both. The

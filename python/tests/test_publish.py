@@ -15,16 +15,8 @@ from micro_conversions.publish import AUDIT_TABLE, PublishRefused, build_audit_p
 
 
 @pytest.fixture(scope="module")
-def first_publish(tmp_path_factory):
-    work = tmp_path_factory.mktemp("publish")
-    outcome = build_audit_publish(
-        work_db=work / "work.duckdb",
-        destination=work / "published" / "marts.duckdb",
-        gx_dir=work / "gx",
-        target_path=work / "target",
-        log=lambda *_: None,
-    )
-    return work, outcome
+def first_publish(demo_publish):
+    return demo_publish
 
 
 def _audit_rows(path):
@@ -193,3 +185,14 @@ def test_marts_that_become_empty_are_refused_unless_allowed(first_publish, tmp_p
     assert published.read_bytes() == before
     outcome = build_audit_publish(**publish, allow_shrink=True)
     assert outcome.row_counts["rpt_funnel_steps"] == 0 and outcome.row_counts["fct_sessions"] > 0
+
+
+def test_audit_writes_no_progress_bars_when_not_on_a_terminal(good_frames, tmp_path, capfd):
+    """Progress bars only on a terminal: under pytest stderr is a pipe, as in CI and log files."""
+    specs, frames = good_frames
+    spec = next(s for s in specs if s.name == "fct_sessions")
+    result = run_audit({spec.name: frames[spec.name]}, [spec], tmp_path / "gx", run_name="quiet")
+    assert result.success
+    captured = capfd.readouterr()
+    assert "Calculating Metrics" not in captured.err + captured.out
+    assert "%|" not in captured.err
