@@ -16,8 +16,9 @@ DEMO_DB ?= build/micro_conversions.duckdb
 VARS ?=
 PUBLISH_FLAGS = $(if $(strip $(VARS)),--vars '$(VARS)') $(if $(FULL_REFRESH),--full-refresh) $(if $(ALLOW_SHRINK),--allow-shrink)
 TEST_DB ?= build/test.duckdb
+REPORT_HTML ?= build/report/index.html
 
-.PHONY: setup columns demo publish test test-all lint fix dbt-test pytest seed-demo clean
+.PHONY: setup columns demo publish test test-all lint fix dbt-test pytest seed-demo clean docs
 
 # Test tiers: `make test` runs the default tier locally and every tier in CI (CI=true);
 # `make test-all` runs every tier anywhere. The slow tier is marked `slow` (pyproject.toml).
@@ -38,7 +39,7 @@ columns: setup
 
 ## demo: build, audit and publish every mart on the embedded DuckDB with the demo seeds
 demo: publish
-	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-report
+	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/mc-report --html $(REPORT_HTML)
 
 ## publish: dbt build -> Great Expectations audit -> atomic publish to published/ (MC_PUBLISHED_PATH)
 publish: columns
@@ -71,7 +72,14 @@ dbt-test: columns
 
 pytest: setup
 	bash scripts/ensure_postgres.sh
+	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest $(PYTEST_TIER)
+
+## docs: dbt's documentation site as one static page (build/docs/static_index.html), viewable offline
+docs: columns
+	mkdir -p build
+	MC_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt docs generate --static --target-path build/docs
+	@echo "Open build/docs/static_index.html in a browser (no server or network needed)."
 
 ## seed-demo: regenerate the committed demo seed (deterministic)
 seed-demo: setup

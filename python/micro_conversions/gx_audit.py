@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import html
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,12 +239,65 @@ def run_audit(frames: dict, specs: list[MartSpec], gx_dir: Path, run_name: str) 
     if sites:
         url = sites[0].get("site_url") or ""
         index = Path(url.removeprefix("file://")) if url else None
+    if index is not None and index.exists():
+        make_data_docs_offline(index.parent)
     return AuditResult(
         success=not failures,
         failures=failures,
         warnings=warnings,
         data_docs_index=index,
         row_counts={name: len(frame) for name, frame in frames.items()},
+    )
+
+
+# Data Docs pages load Bootstrap, jQuery, Font Awesome and Vega from CDNs; offline they render
+# as unstyled pages and the index (drawn by a jQuery table) as an empty list. Their validation and
+# suite pages hold the results as static HTML tables, so: drop every tag that would reach a
+# network and the scripts that need those libraries, add a small stylesheet, and replace the index
+# with a static one. Vega histograms of the pages are lost; every number stays.
+_NETWORK_TAG = re.compile(
+    r"<link[^>]*href=[\"']https?://[^>]*>|<script[^>]*src=[\"']https?://[^>]*>\s*</script>"
+    r"|<img[^>]*src=[\"']https?://[^>]*>",
+    re.I,
+)
+_INLINE_SCRIPT = re.compile(r"<script(?:\s+type=[\"']text/javascript[\"'])?\s*>.*?</script>", re.I | re.S)
+_OFFLINE_HEAD = """<meta http-equiv="Content-Security-Policy" content="default-src 'self' 'unsafe-inline'">
+<style>
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 16px 32px; color: #202124; font-size: 14px; }
+table { border-collapse: collapse; margin: 8px 0 16px; } td, th { border: 1px solid #ddd; padding: 4px 8px; }
+.text-danger, .fa-times { color: #d93025; } .text-success, .fa-check { color: #188038; }
+.card { border: 1px solid #eee; padding: 8px 12px; margin: 12px 0; } ul { padding-left: 20px; }
+</style>
+"""
+
+
+def _offline_page(text: str) -> str:
+    text = _INLINE_SCRIPT.sub("", _NETWORK_TAG.sub("", text))
+    if "Content-Security-Policy" not in text:
+        text = text.replace("<head>", "<head>\n" + _OFFLINE_HEAD, 1)
+    return text
+
+
+def make_data_docs_offline(site: Path) -> None:
+    """Rewrites the Data Docs site under `site` to render without network (see above)."""
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "index.html" or p.parent != site)
+    for page in pages:
+        page.write_text(_offline_page(page.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def links(folder: str) -> str:
+        found = sorted(p.relative_to(site).as_posix() for p in pages if p.relative_to(site).parts[0] == folder)
+        items = "".join(f'<li><a href="{html.escape(p)}">{html.escape(p)}</a></li>' for p in reversed(found))
+        return f"<ul>{items}</ul>" if items else "<p>none</p>"
+
+    (site / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'>" + _OFFLINE_HEAD + "<title>Data Docs</title></head><body>"
+        "<h1>Great Expectations Data Docs (micro_conversions audit)</h1>"
+        "<h2>Validation results (newest run first)</h2>"
+        + links("validations")
+        + "<h2>Expectation suites</h2>"
+        + links("expectations")
+        + "</body></html>",
+        encoding="utf-8",
     )
 
 

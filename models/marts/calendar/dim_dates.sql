@@ -30,8 +30,8 @@ final as (
     select
         cast({{ dbt.dateadd('day', 'day_number', "cast('2000-01-01' as date)") }} as date) as date_day
     from day_numbers
-    -- 2000-01-01 + 18262 days = 2050-01-01, the first day left out.
-    where day_number < 18262
+    -- 50 years of 365 days and 13 leap days (2000, 2004, ..., 2048): 2000-01-01 + 18263 days = 2050-01-01.
+    where day_number < 18263
 
 )
 
