@@ -7,7 +7,7 @@ calendar as (
     select
         min(date_day) as first_day,
         max(date_day) as last_day,
-        count(*) as days,
+        count(*) as day_count,
         count(distinct date_day) as distinct_days
     from {{ ref('dim_dates') }}
 
@@ -16,7 +16,7 @@ calendar as (
 select *
 from calendar
 where
-    days != 18263
-    or distinct_days != days
+    day_count != 18263
+    or distinct_days != day_count
     or first_day != cast('2000-01-01' as date)
     or last_day != cast('2049-12-31' as date)
