@@ -46,6 +46,8 @@
         'micro_conversions__anomaly_stddevs': 3,
         'micro_conversions__anomaly_min_history_days': 7,
         'micro_conversions__anomaly_min_sessions': 30,
+        'micro_conversions__attribution_lookback_days': 30,
+        'micro_conversions__attribution_half_life_days': 7,
         'micro_conversions__bi_roles': [],
     }) }}
 {%- endmacro %}

@@ -129,6 +129,8 @@
         'micro_conversions__anomaly_min_history_days',
         'micro_conversions__anomaly_min_sessions',
         'micro_conversions__bi_roles',
+        'micro_conversions__attribution_lookback_days',
+        'micro_conversions__attribution_half_life_days',
         'micro_conversions__max_quarantined_share',
         'micro_conversions__schema',
     ]) }}

@@ -11,9 +11,13 @@
     - fisher_p_value: two-sided Fisher exact test, the sum of the hypergeometric probabilities of
       every table with the same margins that is no more likely than the observed one (a relative
       tolerance of 1e-7 treats equal probabilities as ties).
-    - fisher_q_value: Benjamini-Hochberg across all rows, q(i) = min over j >= i of p(j) m / j.
+    - fisher_log10_p_value: log10 of the same sum, computed in logs (log-sum-exp), so a p-value
+      too small for a double (below 1e-308) still reads, e.g., -412.7 instead of 0.
+    - fisher_q_value: Benjamini-Hochberg across the rows of the family, q(i) = min over j >= i of
+      p(j) m / j; rows where `exclude_from_family` (an SQL condition on the columns of `tables`)
+      holds are left out of the family and get no q-value.
 -#}
-{% macro lift_statistics(tables, whole_numbers, keys) -%}
+{% macro lift_statistics(tables, whole_numbers, keys, exclude_from_family='1 = 0') -%}
     {%- set z = 1.959963984540054 -%}
     {%- set join_keys -%}
         {%- for key in keys %}{{ 'and ' if not loop.first }}cells.{{ key }} = tables_k.{{ key }} {% endfor -%}
@@ -40,7 +44,8 @@
             least(visitors_with, converted_with + converted_without) as k_high,
             {{ micro_conversions.log_hypergeometric_pmf(
                 'converted_with', 'visitors_with', 'visitors_without', '(converted_with + converted_without)') }}
-            as log_p_observed
+            as log_p_observed,
+            ({{ exclude_from_family }}) as is_outside_family
         from {{ tables }}
 
     ),
@@ -59,31 +64,49 @@
 
     ),
 
-    fisher as (
+    -- The tables no more likely than the observed one (it is always one of them).
+    fisher_terms as (
 
         select
             {% for key in keys %}cells.{{ key }},
             {% endfor -%}
-            least(1.0, sum(case
-                when tables_k.log_p <= cells.log_p_observed + 1e-7 then exp(tables_k.log_p)
-                else 0.0
-            end)) as fisher_p_value
+            tables_k.log_p,
+            max(tables_k.log_p) over (
+                partition by {% for key in keys %}cells.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+            ) as max_log_p
         from cells
         inner join tables_k
             on {{ join_keys }}
-        group by {% for key in keys %}cells.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+        where tables_k.log_p <= cells.log_p_observed + 1e-7
+
+    ),
+
+    fisher as (
+
+        select
+            {% for key in keys %}{{ key }},
+            {% endfor -%}
+            least(1.0, sum(exp(log_p))) as fisher_p_value,
+            least(0.0, (max(max_log_p) + ln(sum(exp(log_p - max_log_p)))) / ln(10.0)) as fisher_log10_p_value
+        from fisher_terms
+        group by {% for key in keys %}{{ key }}{{ ', ' if not loop.last }}{% endfor %}
 
     ),
 
     ranked as (
 
         select
-            {% for key in keys %}{{ key }},
+            {% for key in keys %}fisher.{{ key }},
             {% endfor -%}
-            fisher_p_value,
+            fisher.fisher_p_value,
             count(*) over () as tables_tested,
-            row_number() over (order by fisher_p_value{% for key in keys %}, {{ key }}{% endfor %}) as p_rank
+            row_number() over (
+                order by fisher.fisher_p_value{% for key in keys %}, fisher.{{ key }}{% endfor %}
+            ) as p_rank
         from fisher
+        inner join cells
+            on {% for key in keys %}{{ 'and ' if not loop.first }}fisher.{{ key }} = cells.{{ key }} {% endfor %}
+        where not cells.is_outside_family
 
     ),
 
@@ -92,7 +115,6 @@
         select
             {% for key in keys %}{{ key }},
             {% endfor -%}
-            fisher_p_value,
             least(1.0, min(fisher_p_value * tables_tested / p_rank) over (
                 order by p_rank desc rows between unbounded preceding and current row
             )) as fisher_q_value
@@ -142,10 +164,13 @@
                     then exp(ln((a * d) / (b * c)) + {{ z }} * sqrt(1 / a + 1 / b + 1 / c + 1 / d))
             end as odds_ratio_upper,
             odds_ratio_is_defined and odds_ratio_is_corrected as odds_ratio_is_corrected,
-            q_values.fisher_p_value,
+            fisher.fisher_p_value,
+            fisher.fisher_log10_p_value,
             q_values.fisher_q_value
         from corrected
-        inner join q_values
+        inner join fisher
+            on {% for key in keys %}{{ 'and ' if not loop.first }}corrected.{{ key }} = fisher.{{ key }} {% endfor %}
+        left join q_values
             on {% for key in keys %}{{ 'and ' if not loop.first }}corrected.{{ key }} = q_values.{{ key }} {% endfor %}
 
     )

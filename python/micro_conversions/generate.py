@@ -160,6 +160,9 @@ class Params:
     # factor of every other micro-conversion in the session: this is the planted lift.
     purchase_given_cart: float = 0.22
     purchase_factor: dict = field(default_factory=lambda: {"video_play": 1.6, "newsletter_signup": 1.4})
+    # The same by the session's channel (CHANNELS' first names, e.g. {"email": 3.0}): a planted
+    # channel effect for the attribution reports. Empty by default (no draw depends on it).
+    purchase_factor_by_channel: dict = field(default_factory=dict)
     checkout_abandon_share: float = 0.30
     # Bad rows, as shares of the good events.
     exact_duplicate_share: float = 0.004
@@ -253,6 +256,9 @@ def generate(p: Params):
     purchase_p = np.full(n_sessions, p.purchase_given_cart)
     for kind, factor in p.purchase_factor.items():
         purchase_p = np.where(micro[kind], purchase_p * factor, purchase_p)
+    channel_names = [c[0] for c in CHANNELS]
+    for name, factor in p.purchase_factor_by_channel.items():
+        purchase_p = np.where(s_channel == channel_names.index(name), purchase_p * factor, purchase_p)
     purchased = micro["add_to_cart"] & (rng.random(n_sessions) < purchase_p)
     abandoned = micro["add_to_cart"] & ~purchased & (rng.random(n_sessions) < p.checkout_abandon_share)
     counts[:, 10] = purchased | abandoned

@@ -220,7 +220,8 @@ def lift_charts(con) -> list[Chart]:
         rows = _rows(
             con,
             """
-            select micro_goal_id, odds_ratio, odds_ratio_lower, odds_ratio_upper, is_low_support
+            select micro_goal_id, odds_ratio, odds_ratio_lower, odds_ratio_upper, is_low_support,
+                   is_structural_prerequisite
             from rpt_micro_conversion_lift
             where macro_goal_id = ? and odds_ratio is not null and odds_ratio > 0
             order by odds_ratio
@@ -230,9 +231,13 @@ def lift_charts(con) -> list[Chart]:
         fig = go.Figure(
             go.Scatter(
                 x=[r["odds_ratio"] for r in rows],
-                y=[r["micro_goal_id"] for r in rows],
+                y=[r["micro_goal_id"] + (" (prerequisite)" if r["is_structural_prerequisite"] else "") for r in rows],
                 mode="markers",
-                marker=dict(color=[GREY if r["is_low_support"] else ORANGE for r in rows], size=10),
+                marker=dict(
+                    color=[GREY if r["is_low_support"] else ORANGE for r in rows],
+                    symbol=["diamond-open" if r["is_structural_prerequisite"] else "circle" for r in rows],
+                    size=10,
+                ),
                 error_x=dict(
                     type="data",
                     symmetric=False,
@@ -251,7 +256,8 @@ def lift_charts(con) -> list[Chart]:
                 f"lift-{macro}",
                 f"Lift of each micro goal on {macro}",
                 "Odds ratio of converting with vs without the micro goal, with its 95% interval; "
-                "grey: low support (too few visitors to read).",
+                "grey: low support (too few visitors to read); open diamonds: structural prerequisites "
+                "(no converter without them: how the site is built, not an insight).",
                 fig,
             )
         )

@@ -173,8 +173,11 @@ def journeys_section(con) -> list[str]:
     ).fetchall()
     lifts = con.sql(
         """
-        select micro_goal_id, macro_goal_id, odds_ratio, fisher_q_value from rpt_micro_conversion_lift
-        where not is_low_support and odds_ratio is not null order by odds_ratio desc limit 5
+        select micro_goal_id, macro_goal_id, odds_ratio, fisher_log10_p_value, fisher_q_value,
+               is_structural_prerequisite
+        from rpt_micro_conversion_lift
+        where not is_low_support and odds_ratio is not null
+        order by is_structural_prerequisite, fisher_log10_p_value, micro_goal_id limit 6
         """
     ).fetchall()
     values = con.sql(
@@ -194,8 +197,12 @@ def journeys_section(con) -> list[str]:
         *[f"  {p[:60]:<60} {v:>6,} visitors {c:>5,} converted  {_pct(r)}" for p, v, c, r in paths],
         "rpt_goal_transitions (largest moves between goals):",
         *[f"  step {s}: {a} -> {b}  {v:,} visitors" for s, a, b, v in transitions],
-        "rpt_micro_conversion_lift (largest odds ratios with enough support):",
-        *[f"  {m:<18} -> {g:<10} odds ratio {o:8.2f}  q {q:.3g}" for m, g, o, q in lifts],
+        "rpt_micro_conversion_lift (strongest associations with enough support; structural prerequisites last):",
+        *[
+            f"  {m:<18} -> {g:<10} odds ratio {o:8.2f}  log10 p {lp:8.1f}  "
+            + ("structural prerequisite (no converter without it)" if structural else f"q {q:.3g}")
+            for m, g, o, lp, q, structural in lifts
+        ],
         "rpt_micro_conversion_value (estimated vs configured value per completion):",
         *[
             f"  {g:<18} estimated {e if e is not None else float('nan'):8.2f}  configured "

@@ -262,6 +262,8 @@ SETTING_REBUILDS = {
     "micro_conversions__anomaly_min_history_days": (3, set()),
     "micro_conversions__anomaly_min_sessions": (10, set()),
     "micro_conversions__bi_roles": (["reader"], set()),
+    "micro_conversions__attribution_lookback_days": (14, set()),
+    "micro_conversions__attribution_half_life_days": (3, set()),
 }
 SEED_REBUILDS = {
     "goals": (append("home_page,Home page,micro,destination,,^/$,,,awareness,"), GOALS),

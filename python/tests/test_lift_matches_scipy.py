@@ -80,9 +80,22 @@ def test_fisher_p_values_match_scipy(lift):
         assert row.fisher_p_value == pytest.approx(expected, rel=1e-8, abs=1e-300), key
 
 
-def test_benjamini_hochberg_matches_scipy(lift):
-    expected = stats.false_discovery_control(lift["fisher_p_value"].to_numpy(), method="bh")
-    np.testing.assert_allclose(lift["fisher_q_value"].to_numpy(), expected, rtol=1e-12)
+def test_log10_p_values_match_scipy_where_a_double_holds_them(lift):
+    for key, row in lift.iterrows():
+        expected = stats.fisher_exact(_table(row)).pvalue
+        if expected > 1e-290:
+            assert row.fisher_log10_p_value == pytest.approx(math.log10(expected), rel=1e-8, abs=1e-10), key
+
+
+def test_benjamini_hochberg_matches_scipy_outside_structural_prerequisites(lift):
+    family = lift[~lift.is_structural_prerequisite]
+    expected = stats.false_discovery_control(family["fisher_p_value"].to_numpy(), method="bh")
+    np.testing.assert_allclose(family["fisher_q_value"].to_numpy(), expected, rtol=1e-12)
+    structural = lift[lift.is_structural_prerequisite]
+    assert structural.fisher_q_value.isna().all()
+    assert ((structural.converted_without == 0) & (structural.converted_with >= 5)).all()
+    flagged = (lift.converted_without == 0) & (lift.converted_with >= 5)
+    assert (lift.is_structural_prerequisite == flagged).all()
 
 
 def test_wilson_bounds_match_scipy(lift):

@@ -54,6 +54,8 @@ CHANGED_SETTINGS = {
     "micro_conversions__anomaly_min_history_days": 1,
     "micro_conversions__anomaly_min_sessions": 1,
     "micro_conversions__bi_roles": [],
+    "micro_conversions__attribution_lookback_days": 3,
+    "micro_conversions__attribution_half_life_days": 1,
     "micro_conversions__schema": "elsewhere",
     **{
         f"micro_conversions__{name}_relation": f"host_config.{name}"

@@ -1,4 +1,11 @@
 {#- One row per micro goal x macro goal (grain: micro_goal_id, macro_goal_id); see lift_statistics. -#}
+{#- A structural prerequisite: every converter had the micro goal (and there are enough converters
+    to say so). Its lift states how the site is built, not an insight: it stays in the mart,
+    flagged, outside the Benjamini-Hochberg family. -#}
+{%- set structural -%}
+    converted_without = 0
+    and converted_with >= {{ micro_conversions.setting('micro_conversions__lift_min_conversions') }}
+{%- endset -%}
 with
 
 tables as (
@@ -30,7 +37,9 @@ whole_numbers as (
 
 statistics as (
 
-    {{ micro_conversions.lift_statistics('tables', 'whole_numbers', ['micro_goal_id', 'macro_goal_id']) }}
+    {{ micro_conversions.lift_statistics(
+        'tables', 'whole_numbers', ['micro_goal_id', 'macro_goal_id'],
+        exclude_from_family=structural) }}
 
 ),
 
@@ -60,7 +69,9 @@ final as (
         statistics.odds_ratio_upper,
         coalesce(statistics.odds_ratio_is_corrected, false) as odds_ratio_is_corrected,
         statistics.fisher_p_value,
+        statistics.fisher_log10_p_value,
         statistics.fisher_q_value,
+        coalesce({{ structural | replace('converted_', 'tables.converted_') }}, false) as is_structural_prerequisite,
         tables.visitors_with < {{ micro_conversions.setting('micro_conversions__lift_min_visitors') }}
         or tables.visitors_without < {{ micro_conversions.setting('micro_conversions__lift_min_visitors') }}
         or tables.converters < {{ micro_conversions.setting('micro_conversions__lift_min_conversions') }} as is_low_support,
