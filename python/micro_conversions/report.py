@@ -214,6 +214,77 @@ def journeys_section(con) -> list[str]:
     ]
 
 
+def attribution_section(con) -> list[str]:
+    rows = con.sql(
+        """
+        select macro_goal_id, channel,
+               sum(attributed_conversions) filter (where attribution_model = 'first_touch'),
+               sum(attributed_conversions) filter (where attribution_model = 'last_touch'),
+               sum(attributed_conversions) filter (where attribution_model = 'linear'),
+               sum(attributed_conversions) filter (where attribution_model = 'time_decay')
+        from rpt_channel_attribution group by 1, 2
+        order by 1, sum(attributed_conversions) filter (where attribution_model = 'linear') desc nulls last, 2
+        """
+    ).fetchall()
+    campaigns = con.sql(
+        """
+        select macro_goal_id, traffic_campaign, sum(attributed_conversions)
+        from rpt_campaign_attribution
+        where attribution_model = 'linear' and traffic_campaign != '(none)'
+        group by 1, 2 order by 3 desc, 1, 2 limit 3
+        """
+    ).fetchall()
+    return [
+        "rpt_channel_attribution (conversions credited: first touch / last touch / linear / time decay; "
+        "a rule, not a causal estimate):",
+        *[
+            f"  {g:<10} {c:<16} {f or 0:7.1f} {la or 0:7.1f} {li or 0:7.1f} {td or 0:7.1f}"
+            for g, c, f, la, li, td in rows
+        ],
+        "rpt_campaign_attribution (top campaigns, linear): "
+        + (", ".join(f"{c} {n:.1f} ({g})" for g, c, n in campaigns) or "none"),
+    ]
+
+
+def timing_section(con) -> list[str]:
+    goals = con.sql(
+        """
+        select macro_goal_id, string_agg(duration_bucket || ' ' || converters, ', ' order by bucket_number)
+        from rpt_time_to_convert group by 1 order by 1
+        """
+    ).fetchall()
+    steps = con.sql(
+        """
+        select funnel_id, step_number,
+               string_agg(duration_bucket || ' ' || actors, ', ' order by bucket_number)
+        from rpt_funnel_step_durations group by 1, 2 order by 1, 2
+        """
+    ).fetchall()
+    retention = con.sql(
+        """
+        select week_number, sum(active_visitors) / sum(cohort_visitors)
+        from rpt_retention_cohorts where not is_censored and week_number between 1 and 4
+        group by 1 order by 1
+        """
+    ).fetchall()
+    repeat = con.sql(
+        """
+        select macro_goal_id, sum(repeat_converting_visitors), sum(converting_visitors)
+        from rpt_repeat_conversion_cohorts group by 1 order by 1
+        """
+    ).fetchall()
+    return [
+        "rpt_time_to_convert (visitors by time from the first visit to the first conversion):",
+        *[f"  {g}: {buckets}" for g, buckets in goals],
+        "rpt_funnel_step_durations (actors by time from the previous step):",
+        *[f"  {f} step {n}: {buckets}" for f, n, buckets in steps],
+        "rpt_retention_cohorts (share of a cohort active N weeks later, finished weeks only): "
+        + (", ".join(f"week {w} {r:.1%}" for w, r in retention) or "no finished week yet"),
+        "rpt_repeat_conversion_cohorts: "
+        + (", ".join(f"{g} {r:,} repeat of {c:,} visitor-weeks converting" for g, r, c in repeat) or "none"),
+    ]
+
+
 def published_line(con) -> str:
     when, run_id, marts = con.sql(
         """
@@ -230,6 +301,7 @@ def report(con, work: duckdb.DuckDBPyConnection | None = None) -> str:
     if work is not None:
         lines += data_quality(work)
     lines += [*sessions_section(con), *goals_section(con), *funnels_section(con), *journeys_section(con)]
+    lines += [*attribution_section(con), *timing_section(con)]
     return "\n".join(lines)
 
 
