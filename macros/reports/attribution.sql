@@ -87,8 +87,22 @@
                 order by session_start_at, touch_session_id
             ) as touch_number,
             count(*) over (partition by conversion_session_id, macro_goal_id) as touch_count,
-            power(2.0, -greatest(age_days, 0) / {{ half_life_days }}) as decay_weight
+            min(age_days) over (partition by conversion_session_id, macro_goal_id) as youngest_age_days
         from touches
+
+    ),
+
+    -- 2^(-age/h), scaled by 2^(youngest age/h) so the youngest touch weighs 1 (the shares are
+    -- the same) and no weight underflows to an error or a 0/0.
+    weighted as (
+
+        select
+            *,
+            case
+                when (age_days - youngest_age_days) / {{ half_life_days }} > 1000 then 0.0
+                else power(2.0, -(age_days - youngest_age_days) / {{ half_life_days }})
+            end as decay_weight
+        from numbered
 
     ),
 
@@ -100,7 +114,7 @@
                 partition by conversion_session_id, macro_goal_id
             ) as last_non_direct_number,
             sum(decay_weight) over (partition by conversion_session_id, macro_goal_id) as decay_weight_total
-        from numbered
+        from weighted
 
     ),
 

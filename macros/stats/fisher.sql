@@ -34,3 +34,8 @@
         - {{ micro_conversions.log_factorial('(' ~ row0 ~ ' - ' ~ col1 ~ ' + ' ~ k ~ ')') }}
     )
 {%- endmacro %}
+
+{#- exp(x), 0 where it would fall below what a double holds (Postgres raises an error there). -#}
+{% macro exp_or_zero(x) -%}
+    case when {{ x }} < -700 then 0.0 else exp({{ x }}) end
+{%- endmacro %}

@@ -86,8 +86,10 @@
         select
             {% for key in keys %}{{ key }},
             {% endfor -%}
-            least(1.0, sum(exp(log_p))) as fisher_p_value,
-            least(0.0, (max(max_log_p) + ln(sum(exp(log_p - max_log_p)))) / ln(10.0)) as fisher_log10_p_value
+            least(1.0, sum({{ micro_conversions.exp_or_zero('log_p') }})) as fisher_p_value,
+            least(
+                0.0, (max(max_log_p) + ln(sum({{ micro_conversions.exp_or_zero('log_p - max_log_p') }}))) / ln(10.0)
+            ) as fisher_log10_p_value
         from fisher_terms
         group by {% for key in keys %}{{ key }}{{ ', ' if not loop.last }}{% endfor %}
 

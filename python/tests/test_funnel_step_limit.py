@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import duckdb
+import pytest
 
 from micro_conversions import funnel_columns
 from micro_conversions.dbt_runner import (
@@ -46,6 +47,7 @@ def test_a_stale_column_block_stops_the_build_with_a_message(tmp_path):
     assert "do not match max_funnel_steps() = 10; run `make columns`" in str(result.exception)
 
 
+@pytest.mark.slow
 def test_a_ten_step_funnel_with_the_limit_raised(tmp_path):
     project = copy_project(tmp_path / "project")
     raise_limit(project, RAISED)

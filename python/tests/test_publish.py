@@ -152,6 +152,7 @@ def test_default_published_path_is_under_published(monkeypatch):
     assert str(published_path()) == "/srv/bi/marts.duckdb"
 
 
+@pytest.mark.slow
 def test_marts_that_become_empty_are_refused_unless_allowed(first_publish, tmp_path):
     """Funnel seeds emptied (header only): the build and the audit pass, but the funnel marts
     would be published empty over the good ones: refused, each named, the file untouched; with

@@ -59,6 +59,7 @@ def events(tmp_path_factory):
     return path, truth
 
 
+@pytest.mark.slow
 def test_own_events_from_a_table(events, tmp_path):
     path, truth = events
     [command] = code_blocks(section("Point it at your own events"), "bash")[:1]
@@ -81,6 +82,7 @@ def test_own_events_from_a_table(events, tmp_path):
     assert "raw_event_contract" in tables
 
 
+@pytest.mark.slow
 def test_own_events_from_a_file_read_in_place(events, tmp_path, monkeypatch):
     path, truth = events
     [command] = [b for b in code_blocks(section("Point it at your own events"), "bash") if b.startswith("make demo")]
@@ -97,6 +99,7 @@ def test_own_events_from_a_file_read_in_place(events, tmp_path, monkeypatch):
     assert len(sessions(database)) == truth.num_rows
 
 
+@pytest.mark.slow
 def test_own_goals_and_intents_replace_the_demo_ones(tmp_path):
     """A business swaps in its own goals, intents, funnels and segments (seed files only, no SQL)."""
     text = section("Your own goals and intents")

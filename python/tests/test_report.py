@@ -139,6 +139,7 @@ def test_data_docs_render_without_network(demo_publish):
         assert loaded.requests == [] and loaded.errors == [], (html_page, loaded.requests[:3], loaded.errors[:3])
 
 
+@pytest.mark.slow
 def test_dbt_docs_site_is_static_and_offline(demo_publish, tmp_path):
     """`make docs`: dbt's static docs page (one file, manifest and catalog inlined) opens offline."""
     _need_chromium()

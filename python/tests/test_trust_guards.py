@@ -177,6 +177,7 @@ def _minimal_events(tmp_path: Path, columns: list[str]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_optional_raw_columns_may_be_missing(tmp_path):
     """Only the four required columns (and a page URL): no loaded_at, revenue, user_id, referrer,
     user agent or device; the whole project builds. Worked by hand: three visitors, events a

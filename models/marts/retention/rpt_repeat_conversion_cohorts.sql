@@ -75,7 +75,7 @@ final as (
         cast(cells.cohort_visitors as {{ dbt.type_bigint() }}) as cohort_visitors,
         cast(coalesce(converted.converting_visitors, 0) as {{ dbt.type_bigint() }}) as converting_visitors,
         cast(coalesce(converted.repeat_converting_visitors, 0) as {{ dbt.type_bigint() }})
-        as repeat_converting_visitors,
+            as repeat_converting_visitors,
         case
             when not cells.is_censored
                 then {{ micro_conversions.safe_ratio('coalesce(converted.converting_visitors, 0)', 'cells.cohort_visitors') }}

@@ -34,7 +34,7 @@ durations as (
         funnel_steps.step_number,
         case funnel_steps.step_number
             {%- for k in steps %}
-            when {{ k }} then actors.seconds_to_step_{{ k }}
+                when {{ k }} then actors.seconds_to_step_{{ k }}
             {%- endfor %}
         end as seconds_from_previous
     from actors
@@ -56,8 +56,8 @@ counted as (
     left join durations
         on funnel_steps.funnel_id = durations.funnel_id
             and funnel_steps.step_number = durations.step_number
-            and durations.seconds_from_previous >= buckets.lower_seconds
-            and (buckets.upper_seconds is null or durations.seconds_from_previous < buckets.upper_seconds)
+            and buckets.lower_seconds <= durations.seconds_from_previous
+            and (buckets.upper_seconds is null or buckets.upper_seconds > durations.seconds_from_previous)
     group by funnel_steps.funnel_id, funnel_steps.step_number, buckets.bucket_number
 
 ),
@@ -78,7 +78,7 @@ final as (
         ) as actors_reached,
         {{ micro_conversions.safe_ratio(
             'counted.actors', 'sum(counted.actors) over (partition by counted.funnel_id, counted.step_number)') }}
-        as share_of_actors
+            as share_of_actors
     from counted
     inner join buckets
         on counted.bucket_number = buckets.bucket_number

@@ -46,7 +46,7 @@ durations as (
     select
         first_conversions.macro_goal_id,
         {{ micro_conversions.seconds_between('visitors.first_seen_at', 'first_conversions.converted_at') }}
-        as seconds_to_convert
+            as seconds_to_convert
     from first_conversions
     inner join visitors
         on first_conversions.visitor_id = visitors.visitor_id
@@ -63,8 +63,8 @@ counted as (
     cross join buckets
     left join durations
         on goals.goal_id = durations.macro_goal_id
-            and durations.seconds_to_convert >= buckets.lower_seconds
-            and (buckets.upper_seconds is null or durations.seconds_to_convert < buckets.upper_seconds)
+            and buckets.lower_seconds <= durations.seconds_to_convert
+            and (buckets.upper_seconds is null or buckets.upper_seconds > durations.seconds_to_convert)
     group by goals.goal_id, buckets.bucket_number
 
 ),
@@ -79,10 +79,10 @@ final as (
         buckets.upper_seconds,
         cast(counted.converters as {{ dbt.type_bigint() }}) as converters,
         cast(sum(counted.converters) over (partition by counted.macro_goal_id) as {{ dbt.type_bigint() }})
-        as all_converters,
+            as all_converters,
         {{ micro_conversions.safe_ratio(
             'counted.converters', 'sum(counted.converters) over (partition by counted.macro_goal_id)') }}
-        as share_of_converters
+            as share_of_converters
     from counted
     inner join buckets
         on counted.bucket_number = buckets.bucket_number
