@@ -41,6 +41,7 @@
         'micro_conversions__lift_min_visitors': 30,
         'micro_conversions__lift_min_conversions': 5,
         'micro_conversions__max_goal_paths': 20,
+        'micro_conversions__max_goal_path_length': 3,
         'micro_conversions__min_goal_path_visitors': 5,
         'micro_conversions__anomaly_trailing_days': 28,
         'micro_conversions__anomaly_stddevs': 3,

@@ -123,6 +123,7 @@
         'micro_conversions__lift_min_visitors',
         'micro_conversions__lift_min_conversions',
         'micro_conversions__max_goal_paths',
+        'micro_conversions__max_goal_path_length',
         'micro_conversions__min_goal_path_visitors',
         'micro_conversions__anomaly_trailing_days',
         'micro_conversions__anomaly_stddevs',

@@ -44,6 +44,7 @@ def test_broken_goals_seed_names_each_bad_row_and_builds_nothing_on_it(project):
         assert failed.get(model, "").startswith("skipped"), (model, failed.get(model))
 
 
+@pytest.mark.slow
 def test_invalid_regex_fails_with_the_pattern(project):
     goals = project / "seeds" / "goals.csv"
     goals.write_text(

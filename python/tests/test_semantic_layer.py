@@ -121,6 +121,7 @@ def test_goal_rates_by_day_and_goal_equal_rpt_goal_conversion_daily(work, tmp_pa
     assert_same(got, expected, ["session_date", "goal_id"], [m for m in metrics if m not in rates], rates)
 
 
+@pytest.mark.slow
 def test_a_weekly_rate_is_the_ratio_of_sums_not_the_mean_of_daily_rates(work, tmp_path):
     got = mf_query(work, tmp_path, ["session_conversion_rate"], ["metric_time__week", "goal"])
     got["week"] = pd.to_datetime(got["metric_time__week"]).dt.date.astype(str)
@@ -138,6 +139,7 @@ def test_a_weekly_rate_is_the_ratio_of_sums_not_the_mean_of_daily_rates(work, tm
     assert (expected["session_conversion_rate"] - expected["mean_of_daily_rates"]).abs().max() > 1e-4
 
 
+@pytest.mark.slow
 def test_goal_rates_by_channel_and_device_equal_the_channel_device_mart(work, tmp_path):
     got = mf_query(
         work,
@@ -188,6 +190,7 @@ def test_funnel_step_conversion_by_day_funnel_and_step_equals_rpt_funnel_steps_d
     )
 
 
+@pytest.mark.slow
 def test_converted_visitor_rate_by_segment_equals_rpt_conversion_by_segment(work, tmp_path):
     got = mf_query(work, tmp_path, ["converted_visitor_rate", "visitors", "converted_visitors"], ["visitor__segment"])
     got = got.rename(columns={"visitor__segment": "segment"})
@@ -202,6 +205,7 @@ def test_converted_visitor_rate_by_segment_equals_rpt_conversion_by_segment(work
     assert_same(got, expected, ["segment"], ["visitors", "converted_visitors"], ["converted_visitor_rate"])
 
 
+@pytest.mark.slow
 def test_revenue_value_and_session_metrics_by_day_equal_sums_of_the_marts(work, tmp_path):
     got = mf_query(
         work,

@@ -48,6 +48,7 @@ CHANGED_SETTINGS = {
     "micro_conversions__lift_min_visitors": 1000,
     "micro_conversions__lift_min_conversions": 1000,
     "micro_conversions__max_goal_paths": 2,
+    "micro_conversions__max_goal_path_length": 2,
     "micro_conversions__min_goal_path_visitors": 100,
     "micro_conversions__anomaly_trailing_days": 3,
     "micro_conversions__anomaly_stddevs": 0.5,
@@ -131,6 +132,7 @@ def test_unit_tests_hold_whatever_the_settings(database_copy, tmp_path):
     assert len(result.result) >= 20
 
 
+@pytest.mark.slow
 def test_too_many_quarantined_rows_stop_the_build(database_copy, tmp_path, duckdb_project):
     base = {"micro_conversions__raw_events_relation": "generated.raw_events"}
     select = ["test", "--select", "assert_quarantined_share_within_limit", "warn_quarantined_rows_by_reason"]
@@ -242,6 +244,7 @@ def test_shrinking_marts_are_named():
     assert shrink_violations({}, {"a": 0}, max_shrink=0.5) == []
 
 
+@pytest.mark.slow
 def test_the_version_has_one_source():
     """dbt_project.yml holds the version; the Python package and its CLIs report the same one."""
     import subprocess

@@ -1,4 +1,7 @@
 {#- One row per goal path (grain: goal_path); rare paths folded into '(other)'. -#}
+{%- set max_length = micro_conversions.setting('micro_conversions__max_goal_path_length') -%}
+{%- set max_paths = micro_conversions.setting('micro_conversions__max_goal_paths') -%}
+{%- set min_visitors = micro_conversions.setting('micro_conversions__min_goal_path_visitors') -%}
 with
 
 journeys as (
@@ -13,14 +16,34 @@ visitors as (
 
 ),
 
+micro_steps as (
+
+    select
+        visitor_id,
+        step_number,
+        goal_id,
+        count(*) over (partition by visitor_id) as path_length
+    from journeys
+    where goal_kind = 'micro'
+
+),
+
+-- A path longer than max_goal_path_length keeps its first (max - 1) goals and its last, with
+-- '...' for the goals in between: long paths that start and end alike share a row.
 micro_paths as (
 
     select
         visitor_id,
-        count(*) as path_length,
-        {{ micro_conversions.ordered_string_agg('goal_id', 'step_number', "' > '") }} as goal_path
-    from journeys
-    where goal_kind = 'micro'
+        max(path_length) as path_length,
+        case
+            when max(path_length) > {{ max_length }}
+                then {{ micro_conversions.ordered_string_agg(
+                    'case when step_number < ' ~ max_length ~ ' then goal_id end', 'step_number', "' > '") }}
+                    || ' > ... > '
+                    || max(case when step_number = path_length then goal_id end)
+            else {{ micro_conversions.ordered_string_agg('goal_id', 'step_number', "' > '") }}
+        end as goal_path
+    from micro_steps
     group by visitor_id
 
 ),
@@ -51,36 +74,55 @@ visitor_paths as (
 
 ),
 
+-- A path keeps its own row if it is among the most frequent paths of all visitors, or among the
+-- paths of the most converting visitors, and has enough visitors either way.
+path_counts as (
+
+    select
+        goal_path,
+        count(*) as visitors,
+        sum(case when converted then 1 else 0 end) as converting_visitors
+    from visitor_paths
+    group by goal_path
+
+),
+
 path_ranks as (
 
     select
         goal_path,
-        row_number() over (order by count(*) desc, goal_path) as path_rank,
-        count(*) as visitors
-    from visitor_paths
-    group by goal_path
+        visitors,
+        row_number() over (order by visitors desc, goal_path asc) as path_rank,
+        case
+            when converting_visitors > 0
+                then row_number() over (order by converting_visitors desc, visitors desc, goal_path asc)
+        end as converter_rank
+    from path_counts
+
+),
+
+named_paths as (
+
+    select
+        goal_path,
+        converter_rank,
+        visitors >= {{ min_visitors }}
+        and (path_rank <= {{ max_paths }} or coalesce(converter_rank <= {{ max_paths }}, false)) as is_named
+    from path_ranks
 
 ),
 
 folded as (
 
     select
-        case
-            when path_ranks.path_rank <= {{ micro_conversions.setting('micro_conversions__max_goal_paths') }}
-                and path_ranks.visitors >= {{ micro_conversions.setting('micro_conversions__min_goal_path_visitors') }}
-                then visitor_paths.goal_path
-            else '(other)'
-        end as goal_path,
-        case
-            when path_ranks.path_rank <= {{ micro_conversions.setting('micro_conversions__max_goal_paths') }}
-                and path_ranks.visitors >= {{ micro_conversions.setting('micro_conversions__min_goal_path_visitors') }}
-                then visitor_paths.path_length
-        end as path_length,
+        case when named_paths.is_named then visitor_paths.goal_path else '(other)' end as goal_path,
+        case when named_paths.is_named then visitor_paths.path_length end as path_length,
+        case when named_paths.is_named then named_paths.converter_rank end as converter_rank,
         visitor_paths.converted,
         visitor_paths.seconds_to_convert
     from visitor_paths
-    inner join path_ranks
-        on visitor_paths.goal_path = path_ranks.goal_path
+    inner join named_paths
+        on visitor_paths.goal_path = named_paths.goal_path
 
 ),
 
@@ -89,6 +131,7 @@ final as (
     select
         goal_path,
         cast(max(path_length) as {{ dbt.type_bigint() }}) as path_length,
+        cast(max(converter_rank) as {{ dbt.type_bigint() }}) as converter_rank,
         cast(count(*) as {{ dbt.type_bigint() }}) as visitors,
         cast(sum(case when converted then 1 else 0 end) as {{ dbt.type_bigint() }}) as converting_visitors,
         {{ micro_conversions.rate_columns('conversion_rate', 'sum(case when converted then 1 else 0 end)', 'count(*)') }},
