@@ -19,6 +19,7 @@ def _build(project, *args):
     return run_dbt(["build", *args], project_dir=project, target_path=project / "target")
 
 
+@pytest.mark.slow
 def test_broken_goals_seed_names_each_bad_row_and_builds_nothing_on_it(project):
     goals = project / "seeds" / "goals.csv"
     goals.write_text(
@@ -57,6 +58,7 @@ def test_invalid_regex_fails_with_the_pattern(project):
     assert failed["dim_goals"].startswith("skipped")
 
 
+@pytest.mark.slow
 def test_empty_goals_stop_the_build_with_a_message(project):
     (project / "seeds" / "goals.csv").write_text(
         "goal_id,goal_name,goal_kind,goal_type,event_name,page_path_regex,threshold,goal_value,stage,is_experimental\n"

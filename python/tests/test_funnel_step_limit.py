@@ -37,6 +37,7 @@ def test_the_committed_step_columns_match_the_limit():
     assert f"- name: seconds_to_step_{limit}" in text and "- name: seconds_to_step_1\n" not in text
 
 
+@pytest.mark.slow
 def test_a_stale_column_block_stops_the_build_with_a_message(tmp_path):
     project = copy_project(tmp_path / "project")
     raise_limit(project, RAISED)  # edited, but the columns were not regenerated

@@ -158,6 +158,7 @@ def _population_odds_ratio(kind: str) -> float:
     return a * dd / (b * c)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("goal_id,kind", [("video_play", "video_play"), ("newsletter_signup", "newsletter_signup")])
 def test_planted_lift_inside_the_interval(lift, goal_id, kind):
     planted = _population_odds_ratio(kind)

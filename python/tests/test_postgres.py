@@ -100,6 +100,7 @@ def test_bi_role_cannot_write_anywhere(postgres_project, statement):
     con.close()
 
 
+@pytest.mark.slow
 def test_an_invalid_regex_is_named_on_postgres(pg_server, tmp_path):
     """Postgres tests each pattern through a small function that catches the compile error, so
     the message names the row and quotes the pattern, as on DuckDB."""

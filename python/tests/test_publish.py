@@ -136,6 +136,7 @@ def test_great_expectations_suites_fail_on_bad_marts(good_frames, tmp_path, mart
     assert any(line.startswith(f"{mart}: {expected}") for line in result.failures), result.failures
 
 
+@pytest.mark.slow
 def test_great_expectations_suites_pass_on_the_built_marts(good_frames, tmp_path):
     specs, frames = good_frames
     result = run_audit(frames, specs, tmp_path / "gx", run_name="good")

@@ -123,6 +123,7 @@ def _need_chromium():
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
 
 
+@pytest.mark.slow
 def test_data_docs_render_without_network(demo_publish):
     """The audit's Data Docs: the index lists a validation page per public mart, and the index
     and a validation page load with the network refused, with no script error."""

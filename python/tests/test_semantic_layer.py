@@ -163,6 +163,7 @@ def test_goal_rates_by_channel_and_device_equal_the_channel_device_mart(work, tm
     assert_same(got, expected, keys, ["converting_sessions", "goal_sessions"], ["session_conversion_rate"])
 
 
+@pytest.mark.slow
 def test_funnel_step_conversion_by_day_funnel_and_step_equals_rpt_funnel_steps_daily(work, tmp_path):
     got = mf_query(
         work,

@@ -121,6 +121,7 @@ def test_every_setting_is_documented_and_accounted_for_in_the_incremental_state(
     assert "micro_conversions__split_sessions_at_midnight" in state
 
 
+@pytest.mark.slow
 def test_unit_tests_hold_whatever_the_settings(database_copy, tmp_path):
     result = run_dbt(
         ["test", "--select", "test_type:unit"],
@@ -265,6 +266,7 @@ def test_the_version_has_one_source():
         assert shown.stdout.strip().endswith(" " + project), shown.stdout
 
 
+@pytest.mark.slow
 def test_a_goal_nothing_reaches_is_named(database_copy, tmp_path):
     """`Add To Cart` typed as the tracker never sends it (`add to cart`): the warn-level test names
     it; before the change every non-experimental goal is reached in the generated events."""
