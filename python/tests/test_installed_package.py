@@ -116,9 +116,13 @@ def test_generate_publish_and_report_work_from_any_folder(installed):
         (sessions,) = con.execute("select count(*) from fct_sessions").fetchone()
         (events,) = con.execute("select count(*) from read_parquet(?)", [str(work / "events.parquet")]).fetchone()
     assert 0 < sessions <= events
-    report = run_installed(site, work, "micro_conversions.report", "--database", "build/micro_conversions.duckdb")
+    # The report reads the published file; the working database adds the raw-row line.
+    report = run_installed(
+        site, work, "micro_conversions.report", "--database", "build/micro_conversions.duckdb", "--html", "report.html"
+    )
     assert report.returncode == 0, report.stderr
-    assert "Sessions" in report.stdout
+    assert "fct_sessions" in report.stdout and "Raw rows" in report.stdout
+    assert "Plotly.newPlot" in (work / "report.html").read_text()
 
 
 def test_a_wrong_project_dir_is_named(installed, tmp_path):
