@@ -152,3 +152,32 @@
     select * from credits
     where credit > 0
 {%- endmacro %}
+
+{#- The attribution marts: credits summed per macro goal x model x `dimensions` (touch columns). -#}
+{% macro attribution_report(dimensions) -%}
+    with
+
+    credits as (
+
+        {{ micro_conversions.attribution_credits(ref('fct_sessions'), ref('fct_goal_completions')) }}
+
+    ),
+
+    final as (
+
+        select
+            macro_goal_id,
+            attribution_model,
+            {%- for column in dimensions %}
+            {{ column }},
+            {%- endfor %}
+            sum(credit) as attributed_conversions,
+            sum(credit * goal_value) as attributed_value,
+            cast(count(*) as {{ dbt.type_bigint() }}) as credited_sessions
+        from credits
+        group by macro_goal_id, attribution_model{% for column in dimensions %}, {{ column }}{% endfor %}
+
+    )
+
+    select * from final
+{%- endmacro %}

@@ -25,37 +25,11 @@
 
     ),
 
-    digits as (
-
-        select 0 as d
-        union all
-        select 1
-        union all
-        select 2
-        union all
-        select 3
-        union all
-        select 4
-        union all
-        select 5
-        union all
-        select 6
-        union all
-        select 7
-        union all
-        select 8
-        union all
-        select 9
-
-    ),
-
     -- 0 .. 999 weeks (19 years).
     week_numbers as (
 
-        select ones.d + 10 * tens.d + 100 * hundreds.d as week_number
-        from digits as ones
-        cross join digits as tens
-        cross join digits as hundreds
+        select n as week_number
+        from ({{ micro_conversions.whole_numbers(3) }}) as numbers
 
     ),
 
