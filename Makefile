@@ -18,7 +18,7 @@ PUBLISH_FLAGS = $(if $(strip $(VARS)),--vars '$(VARS)') $(if $(FULL_REFRESH),--f
 TEST_DB ?= build/test.duckdb
 REPORT_HTML ?= build/report/index.html
 
-.PHONY: setup columns demo publish test test-all lint fix dbt-test pytest seed-demo clean docs
+.PHONY: setup columns demo publish test test-all lint fix dbt-test pytest seed-demo clean docs bench
 
 # Test tiers: `make test` runs the default tier locally and every tier in CI (CI=true);
 # `make test-all` runs every tier anywhere. The slow tier is marked `slow` (pyproject.toml).
@@ -76,6 +76,12 @@ pytest: setup
 	bash scripts/ensure_postgres.sh
 	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest $(PYTEST_TIER)
+
+## bench: the full, incremental and configuration-change builds against a hand-written DuckDB
+## script on the same generated events (benchmarks/bench.py; BENCH_ARGS='--events 1000000')
+BENCH_ARGS ?=
+bench: columns
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 ## docs: dbt's documentation site as one static page (build/docs/static_index.html), viewable offline
 docs: columns

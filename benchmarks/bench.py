@@ -1,0 +1,263 @@
+"""`make bench`: the project's build against a hand-written DuckDB script on the same events.
+
+On N generated raw events (default 10 million), in one run, each step in a process of its own so
+its peak memory can be read (the kernel's maximum resident set of the finished process):
+
+1. the hand-written reference (benchmarks/reference.sql: dedupe, sessions, goals per session,
+   one ordered 4-step visitor funnel), on the same rows as the first build;
+2. the full `dbt build` (models and data tests, no unit tests) of 99% of the rows (all but the
+   last 1% by loaded_at);
+3. the reference again;
+4. an incremental `dbt build` after the last 1% is appended (a late batch);
+5. a `dbt build` after a configuration change: a new goal in the goals seed;
+6. the reference a third time.
+
+Prints seconds and peak memory of each, the ratios to the reference (the mean of its runs) and to
+the full build, and the slowest models of each build. Nothing here is asserted anywhere: the
+machine is shared, so figures are compared as ratios within one run.
+
+    make bench                                     # 10M events
+    make bench BENCH_ARGS='--events 1000000'
+    .venv/bin/python benchmarks/bench.py --events 100000000 --skip-reference-repeats
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from micro_conversions.dbt_runner import copy_project
+from micro_conversions.generate import Params, generate, write
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+# The new goal of the configuration-change step: a destination goal on the home page.
+NEW_GOAL = "home_page,Home page,micro,destination,page_view,^/$,,,awareness,false\n"
+# Raw rows per generated person (the generator's default mix), to size a run.
+ROWS_PER_PERSON = 8.7
+# The largest population generated at once; bigger runs repeat it with fresh ids.
+MAX_PEOPLE_PER_CHUNK = 1_150_000
+ID_COLUMNS = ["event_id", "visitor_id", "user_id", "tracker_session_id"]
+
+
+@dataclass
+class Step:
+    label: str
+    seconds: float
+    peak_mib: float
+    models: dict[str, float] = field(default_factory=dict)
+    tests_seconds: float = 0.0
+    output: str = ""
+
+
+def run_measured(label: str, command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Step:
+    """Runs `command` as a child process; its wall-clock seconds and peak resident memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output = process.stdout.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.stdout.write(output[-6000:])
+        raise SystemExit(f"{label}: exited {process.returncode}")
+    return Step(label, seconds, usage.ru_maxrss / 1024, output=output)
+
+
+def load_raw(work: Path, events: int, seed: int) -> tuple[Path, Path, dict]:
+    """Generates the events; returns the dbt database (first 99% by loaded_at), the reference's
+    database (the same rows) and counts. The last 1% waits in generated.late_events."""
+    target_people = max(1, math.ceil(events / ROWS_PER_PERSON))
+    chunks = max(1, math.ceil(target_people / MAX_PEOPLE_PER_CHUNK))
+    table, _, summary = generate(Params(people=math.ceil(target_people / chunks), seed=seed))
+    write(table, work / "events.parquet")
+    del table
+    database = work / "bench.duckdb"
+    database.unlink(missing_ok=True)
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema generated")
+        columns = [
+            row[0]
+            for row in con.execute(f"describe select * from read_parquet('{work / 'events.parquet'}')").fetchall()
+        ]
+
+        def chunk_select(k: int) -> str:
+            # Chunk k: the same population again, every id prefixed so it is another population.
+            renamed = [
+                f"case when {c} is null then null else 'c{k}-' || {c} end as {c}" if c in ID_COLUMNS and k else c
+                for c in columns
+            ]
+            return f"select {', '.join(renamed)} from read_parquet('{work / 'events.parquet'}')"
+
+        con.execute(f"create table generated.all_events as {chunk_select(0)}")
+        for k in range(1, chunks):
+            con.execute(f"insert into generated.all_events {chunk_select(k)}")
+        (cut,) = con.execute("select quantile_disc(loaded_at, 0.99) from generated.all_events").fetchone()
+        con.execute(
+            f"create table generated.raw_events as select * from generated.all_events where loaded_at < '{cut}'"
+        )
+        con.execute(
+            f"create table generated.late_events as select * from generated.all_events where loaded_at >= '{cut}'"
+        )
+        con.execute("drop table generated.all_events")
+        (first,) = con.execute("select count(*) from generated.raw_events").fetchone()
+        (late,) = con.execute("select count(*) from generated.late_events").fetchone()
+    (work / "events.parquet").unlink()
+    reference_db = work / "reference.duckdb"
+    reference_db.unlink(missing_ok=True)
+    with duckdb.connect(str(reference_db)) as con:
+        con.execute(f"attach '{database}' as bench (read_only)")
+        con.execute("create table raw_events as select * from bench.generated.raw_events")
+    return database, reference_db, {"first": first, "late": late, "chunks": chunks}
+
+
+def reference_command(database: Path) -> list[str]:
+    return [str(BIN / "python"), str(Path(__file__).resolve()), "--reference-only", str(database)]
+
+
+def run_reference(database: Path) -> str:
+    """The reference script in this (child) process; its final counts as text."""
+    con = duckdb.connect(str(database), read_only=True)
+    con.execute("set preserve_insertion_order = false")
+    statements = [s for s in (HERE / "reference.sql").read_text().split(";\n") if s.strip()]
+    for statement in statements[:-1]:
+        con.execute(statement)
+    rows = con.execute(statements[-1]).fetchall()
+    return "\n".join(f"reference {what}: {n:,}" for what, n in rows)
+
+
+def dbt_step(label: str, project: Path, work: Path, database: Path, *extra: str) -> Step:
+    target = work / "target"
+    shutil.rmtree(target, ignore_errors=True)
+    command = [
+        str(BIN / "dbt"),
+        "build",
+        "--exclude",
+        "test_type:unit",
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target-path",
+        str(target),
+        "--vars",
+        json.dumps({"micro_conversions__raw_events_relation": "generated.raw_events"}),
+        *extra,
+    ]
+    env = {
+        "MC_DUCKDB_PATH": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_LOG_PATH": str(work / "logs"),
+    }
+    step = run_measured(label, command, env=env, cwd=project)
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    step.models = {
+        r["unique_id"].split(".")[-1]: r["execution_time"] for r in results if r["unique_id"].startswith("model.")
+    }
+    step.tests_seconds = sum(r["execution_time"] for r in results if r["unique_id"].startswith("test."))
+    return step
+
+
+def describe_machine() -> str:
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import dbt.version
+
+    return (
+        f"{os.cpu_count()} cores, {memory_gib:.0f} GiB RAM, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, dbt-core {dbt.version.__version__}"
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--events", type=int, default=10_000_000, help="raw events to generate (about)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workdir", type=Path, default=None, help="default: a new temporary folder, removed after")
+    ap.add_argument("--skip-reference-repeats", action="store_true", help="run the reference once, first")
+    ap.add_argument("--full-build-only", action="store_true", help="stop after the full build")
+    ap.add_argument("--reference-only", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.reference_only:
+        print(run_reference(args.reference_only))
+        return 0
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="mc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {describe_machine()}", flush=True)
+    start = time.perf_counter()
+    database, reference_db, counts = load_raw(work, args.events, args.seed)
+    print(
+        f"raw rows: {counts['first']:,} in the first build, {counts['late']:,} in the late batch "
+        f"({counts['chunks']} generated population(s)); generated and loaded in {time.perf_counter() - start:.0f} s",
+        flush=True,
+    )
+    project = copy_project(work / "project")
+
+    steps: list[Step] = []
+    references: list[Step] = []
+
+    def reference(label: str) -> None:
+        step = run_measured(label, reference_command(reference_db))
+        references.append(step)
+        steps.append(step)
+        print(f"{label}: {step.seconds:.1f} s, {step.peak_mib:,.0f} MiB", flush=True)
+
+    def build(label: str, *extra: str) -> Step:
+        step = dbt_step(label, project, work, database, *extra)
+        steps.append(step)
+        print(f"{label}: {step.seconds:.1f} s, {step.peak_mib:,.0f} MiB", flush=True)
+        return step
+
+    reference("reference script (before)")
+    full = build("dbt build, full")
+    if not args.skip_reference_repeats:
+        reference("reference script (after the full build)")
+    if not args.full_build_only:
+        with duckdb.connect(str(database)) as con:
+            con.execute("insert into generated.raw_events select * from generated.late_events")
+        build("dbt build, incremental after a 1% late batch")
+        goals = project / "seeds" / "goals.csv"
+        goals.write_text(goals.read_text() + NEW_GOAL)
+        build("dbt build after a new goal")
+        if not args.skip_reference_repeats:
+            reference("reference script (at the end)")
+
+    anchor = sum(s.seconds for s in references) / len(references)
+    print()
+    print(references[0].output.strip())
+    print()
+    print("| run | seconds | peak memory (MiB) | / reference | / full build |")
+    print("|---|---|---|---|---|")
+    for step in steps:
+        print(
+            f"| {step.label} | {step.seconds:.1f} | {step.peak_mib:,.0f} | "
+            f"{step.seconds / anchor:.2f} | {step.seconds / full.seconds:.2f} |"
+        )
+    for step in steps:
+        if not step.models:
+            continue
+        slowest = sorted(step.models.items(), key=lambda kv: -kv[1])[:8]
+        print(f"\n{step.label}: models {sum(step.models.values()):.0f} s, data tests {step.tests_seconds:.0f} s")
+        for name, seconds in slowest:
+            print(f"  {name:<40} {seconds:7.1f} s")
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
