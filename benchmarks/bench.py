@@ -172,6 +172,15 @@ def dbt_step(label: str, project: Path, work: Path, database: Path, *extra: str)
     return step
 
 
+def print_profile(step: Step, top: int = 8) -> None:
+    """The slowest models of a build (model times overlap: the build runs two threads)."""
+    slowest = sorted(step.models.items(), key=lambda kv: -kv[1])[:top]
+    print(f"\n{step.label}: models {sum(step.models.values()):.0f} s, data tests {step.tests_seconds:.0f} s")
+    for name, seconds in slowest:
+        print(f"  {name:<40} {seconds:7.1f} s")
+    print(flush=True)
+
+
 def describe_machine() -> str:
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import dbt.version
@@ -189,6 +198,9 @@ def main() -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="default: a new temporary folder, removed after")
     ap.add_argument("--skip-reference-repeats", action="store_true", help="run the reference once, first")
     ap.add_argument("--full-build-only", action="store_true", help="stop after the full build")
+    ap.add_argument(
+        "--reuse-data", action="store_true", help="with --workdir: reuse the events an earlier run generated there"
+    )
     ap.add_argument("--reference-only", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.reference_only:
@@ -199,12 +211,24 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {describe_machine()}", flush=True)
     start = time.perf_counter()
-    database, reference_db, counts = load_raw(work, args.events, args.seed)
+    pristine = work / "pristine.duckdb"
+    if args.reuse_data and pristine.exists():
+        database, reference_db = work / "bench.duckdb", work / "reference.duckdb"
+        with duckdb.connect(str(pristine), read_only=True) as con:
+            first, late = (
+                con.execute(f"select count(*) from generated.{t}").fetchone()[0] for t in ("raw_events", "late_events")
+            )
+        counts = {"first": first, "late": late, "chunks": "reused"}
+    else:
+        database, reference_db, counts = load_raw(work, args.events, args.seed)
+        shutil.copy(database, pristine)
+    shutil.copy(pristine, database)
     print(
         f"raw rows: {counts['first']:,} in the first build, {counts['late']:,} in the late batch "
         f"({counts['chunks']} generated population(s)); generated and loaded in {time.perf_counter() - start:.0f} s",
         flush=True,
     )
+    shutil.rmtree(work / "project", ignore_errors=True)
     project = copy_project(work / "project")
 
     steps: list[Step] = []
@@ -220,6 +244,7 @@ def main() -> int:
         step = dbt_step(label, project, work, database, *extra)
         steps.append(step)
         print(f"{label}: {step.seconds:.1f} s, {step.peak_mib:,.0f} MiB", flush=True)
+        print_profile(step)
         return step
 
     reference("reference script (before)")
@@ -248,12 +273,8 @@ def main() -> int:
             f"{step.seconds / anchor:.2f} | {step.seconds / full.seconds:.2f} |"
         )
     for step in steps:
-        if not step.models:
-            continue
-        slowest = sorted(step.models.items(), key=lambda kv: -kv[1])[:8]
-        print(f"\n{step.label}: models {sum(step.models.values()):.0f} s, data tests {step.tests_seconds:.0f} s")
-        for name, seconds in slowest:
-            print(f"  {name:<40} {seconds:7.1f} s")
+        if step.models:
+            print_profile(step)
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -13,30 +13,51 @@
 --    add to cart -> begin checkout -> purchase; for every step-1 event the chain follows the next
 --    event of each later step (ASOF joins), and a visitor counts at the deepest step any of its
 --    attempts reaches.
--- Each result is a table, as a dbt build would leave it; the script prints their row counts.
+-- Regular expressions run once per distinct user agent, URL and path. Each result is a table,
+-- as a dbt build would leave it; the script prints their row counts.
 
-create or replace temp table ref_events as
-with typed as (
-    select
-        nullif(trim(cast(event_id as varchar)), '') as event_id,
-        nullif(trim(cast(visitor_id as varchar)), '') as visitor_id,
-        lower(nullif(trim(cast(event_name as varchar)), '')) as event_name,
-        cast(try_cast(trim(cast(event_at as varchar)) as timestamptz) as timestamp) as event_at,
-        try_cast(trim(cast(loaded_at as varchar)) as timestamptz) as loaded_at,
-        regexp_extract(cast(page_url as varchar), '^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)?([^?#]*)', 1) as page_path,
-        cast(user_agent as varchar) as user_agent
-    from raw_events
-)
-select event_id, visitor_id, event_name, event_at, coalesce(nullif(page_path, ''), '/') as page_path
-from typed
+create or replace temp table ref_typed as
+select
+    nullif(trim(event_id), '') as event_id,
+    nullif(trim(visitor_id), '') as visitor_id,
+    lower(nullif(trim(event_name), '')) as event_name,
+    cast(try_cast(trim(event_at) as timestamptz) as timestamp) as event_at,
+    try_cast(trim(loaded_at) as timestamptz) as loaded_at,
+    page_url,
+    user_agent
+from raw_events;
+
+create or replace temp table ref_deduplicated as
+select *
+from ref_typed
 where event_id is not null
     and visitor_id is not null
     and event_name is not null
     and event_at between timestamp '2000-01-01' and now()::timestamp + interval 1 day
-    and not coalesce(regexp_matches(lower(user_agent),
-        'bot|crawl|spider|slurp|scrapy|headless|phantomjs|python-requests|python-urllib|curl/|wget|'
-        || 'httpclient|java/|go-http-client|facebookexternalhit|lighthouse|pingdom|uptime'), false)
 qualify row_number() over (partition by event_id order by loaded_at nulls last) = 1;
+
+-- Regular expressions once per distinct user agent and URL, not per event.
+create or replace temp table ref_events as
+with agents as (
+    select
+        user_agent,
+        regexp_matches(lower(user_agent),
+            'bot|crawl|spider|slurp|scrapy|headless|phantomjs|python-requests|python-urllib|curl/|wget|'
+            || 'httpclient|java/|go-http-client|facebookexternalhit|lighthouse|pingdom|uptime') as is_bot
+    from (select distinct user_agent from ref_deduplicated where user_agent is not null)
+),
+pages as (
+    select
+        page_url,
+        coalesce(nullif(regexp_extract(page_url, '^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*)?([^?#]*)', 1), ''), '/')
+            as page_path
+    from (select distinct page_url from ref_deduplicated where page_url is not null)
+)
+select d.event_id, d.visitor_id, d.event_name, d.event_at, coalesce(p.page_path, '/') as page_path
+from ref_deduplicated as d
+left join agents as a on d.user_agent = a.user_agent
+left join pages as p on d.page_url = p.page_url
+where not coalesce(a.is_bot, false);
 
 create or replace temp table ref_sessionized as
 select
@@ -65,23 +86,30 @@ from ref_sessionized
 group by session_key;
 
 create or replace temp table ref_goals_per_session as
-with event_goals as (
+with paths as (
     select
-        session_key,
+        page_path,
         case
-            when event_name = 'purchase' then 'purchase'
-            when event_name = 'add_to_cart' then 'add_to_cart'
-            when event_name = 'begin_checkout' then 'begin_checkout'
-            when event_name = 'video_play' then 'video_play'
-            when event_name = 'file_download' then 'file_download'
-            when event_name = 'newsletter_signup' then 'newsletter_signup'
-            when event_name = 'social_share' then 'social_share'
-            when event_name = 'form_submit' and regexp_matches(page_path, '^/contact/?$') then 'contact_form'
-            when event_name = 'page_view' and regexp_matches(page_path, '^/pricing/?$') then 'pricing_page'
-            when event_name = 'page_view' and regexp_matches(page_path, '^/products/[^/]+/?$') then 'product_view'
-            when event_name = 'page_view' and regexp_matches(page_path, '^/blog/[^/]+/?$') then 'blog_view'
+            when regexp_matches(page_path, '^/pricing/?$') then 'pricing_page'
+            when regexp_matches(page_path, '^/products/[^/]+/?$') then 'product_view'
+            when regexp_matches(page_path, '^/blog/[^/]+/?$') then 'blog_view'
+        end as page_goal,
+        regexp_matches(page_path, '^/contact/?$') as is_contact
+    from (select distinct page_path from ref_sessionized)
+),
+event_goals as (
+    select
+        e.session_key,
+        case
+            when e.event_name in (
+                'purchase', 'add_to_cart', 'begin_checkout', 'video_play', 'file_download',
+                'newsletter_signup', 'social_share'
+            ) then e.event_name
+            when e.event_name = 'form_submit' and p.is_contact then 'contact_form'
+            when e.event_name = 'page_view' then p.page_goal
         end as goal_id
-    from ref_sessionized
+    from ref_sessionized as e
+    inner join paths as p on e.page_path = p.page_path
 ),
 session_goals as (
     select session_key, 'long_visit' as goal_id, 1 as completions
@@ -106,7 +134,8 @@ with steps as (
         event_at,
         event_id,
         case
-            when event_name = 'page_view' and regexp_matches(page_path, '^/products/[^/]+/?$') then 1
+            when event_name = 'page_view' and page_path like '/products/%'
+                and regexp_matches(page_path, '^/products/[^/]+/?$') then 1
             when event_name = 'add_to_cart' then 2
             when event_name = 'begin_checkout' then 3
             when event_name = 'purchase' then 4

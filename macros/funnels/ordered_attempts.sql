@@ -13,8 +13,12 @@
     that reached it, so N steps cost N joins whatever the data, and a missed step ends the walk.
 -#}
 {% macro ordered_funnel_attempts(funnel_stream, funnel_config) -%}
-{%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
-{%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) %}
+{#- Only the steps and exclusion rules of the configured funnels are walked; the step columns
+    beyond them are null. -#}
+{%- set shape = micro_conversions.configured_funnel_shape() -%}
+{%- set last = shape.steps -%}
+{%- set steps = range(1, last + 1) -%}
+{%- set exclusions = range(1, shape.exclusions + 1) %}
 step_1 as (
 
     select
@@ -120,7 +124,7 @@ step_{{ k }}_carried as (
             coalesce(exclusion_{{ j }}_ordinal, exclusion_{{ j }}_ordinal_from_{{ k }}) as exclusion_{{ j }}_ordinal,
             coalesce(exclusion_{{ j }}_at, exclusion_{{ j }}_at_from_{{ k }}) as exclusion_{{ j }}_at
         {%- endfor %}
-        {%- if k < micro_conversions.max_funnel_steps() %},
+        {%- if k < last %},
             case
                 when ordinal_{{ k }} is null or step_count < {{ k + 1 }} then null
                 when ordering = 'strict' then ordinal_{{ k }} + 1
@@ -140,12 +144,15 @@ ordered_attempts as (
         attempts.actor_id,
         attempts.entry_session_id,
         attempts.ordinal_1 as start_ordinal
-        {%- for k in steps %},
-            attempts.step_{{ k }}_at
+        {%- for k in range(1, micro_conversions.max_funnel_steps() + 1) %},
+            {{ 'attempts.step_' ~ k ~ '_at' if k <= last else 'cast(null as ' ~ dbt.type_timestamp() ~ ') as step_' ~ k ~ '_at' }}
         {%- endfor %},
         {%- for k in steps %}
             case when attempts.ordinal_{{ k }} is not null then 1 else 0 end{{ ' +' if not loop.last else '' }}
         {%- endfor %} as furthest_step,
+        {%- if not exclusions %}
+        false as is_excluded
+        {%- else %}
         coalesce(
         {%- for j in exclusions %}
             (
@@ -161,7 +168,8 @@ ordered_attempts as (
                 end
             ){{ ' or' if not loop.last else '' }}
         {%- endfor %}, false) as is_excluded
-    from step_{{ micro_conversions.max_funnel_steps() }}_carried as attempts
+        {%- endif %}
+    from {{ 'step_' ~ last ~ '_carried' if last > 1 else 'step_1' }} as attempts
     inner join {{ funnel_config }} as funnel_config
         on attempts.funnel_id = funnel_config.funnel_id
 

@@ -9,7 +9,8 @@
     event, reaches the step's `goal_occurrence`.
 -#}
 {% macro unordered_funnel_attempts(funnel_stream, funnel_config) -%}
-{%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) %}
+{#- Steps counted: those of the configured funnels (configured_funnel_shape). -#}
+{%- set steps = range(1, micro_conversions.configured_funnel_shape().steps + 1) %}
 -- For each attempt, where its window ends in the actor's events.
 unordered_starts as (
 
@@ -79,7 +80,7 @@ unordered_attempts as (
         attempt_starts.session_id as entry_session_id,
         attempt_starts.ordinal as start_ordinal,
         attempt_starts.event_at as step_1_at
-        {%- for k in steps if k > 1 %},
+        {%- for k in range(2, micro_conversions.max_funnel_steps() + 1) %},
             cast(null as timestamp) as step_{{ k }}_at
         {%- endfor %},
         -- an event fills one step at most: no more steps than events in the window

@@ -12,9 +12,16 @@
       Named rules still join on the name (an equi-join); the unnamed ones are a separate branch.
 -#}
 {% macro events_matching_rules(events, rules, rule_paths, rule_key, columns, condition=none, any_event_when_unnamed=false) -%}
-    {%- set branches = [rules ~ '.event_name = ' ~ events ~ '.event_name'] -%}
+    {#-
+        Four disjoint branches, each one equi-join whose build side is the (small) rule list:
+        named rules without a regex join on the event name; named rules with one join on the event
+        name and the page path together, against their list of matching paths (a page view never
+        meets a rule whose paths it is not on); unnamed rules (when they apply to every event) are
+        a cross join, or a join on the page path alone.
+    -#}
+    {%- set branches = [{'named': true, 'regex': false}, {'named': true, 'regex': true}] -%}
     {%- if any_event_when_unnamed -%}
-        {%- do branches.append(rules ~ '.event_name is null') -%}
+        {%- do branches.extend([{'named': false, 'regex': false}, {'named': false, 'regex': true}]) -%}
     {%- endif -%}
     {%- for branch in branches %}
     select
@@ -23,19 +30,30 @@
         {%- endfor %}
         {{ rules }}.{{ rule_key }}
     from {{ events }}
-    {%- if loop.first %}
+    {%- if branch.regex %}
+    inner join (
+        select
+            {{ rules }}.*,
+            {{ rule_paths }}.page_path as matched_page_path
+        from {{ rules }}
+        inner join {{ rule_paths }}
+            on {{ rules }}.{{ rule_key }} = {{ rule_paths }}.{{ rule_key }}
+        where {{ rules }}.event_name is {{ 'not ' if branch.named else '' }}null
+    ) as {{ rules }}
+        on {{ events }}.page_path = {{ rules }}.matched_page_path
+        {%- if branch.named %}
+            and {{ events }}.event_name = {{ rules }}.event_name
+        {%- endif %}
+    where 1 = 1
+    {%- elif branch.named %}
     inner join {{ rules }}
-        on {{ branch }}
+        on {{ events }}.event_name = {{ rules }}.event_name
+    where {{ rules }}.page_path_regex is null
     {%- else %}
     cross join {{ rules }}
+    where {{ rules }}.event_name is null
+        and {{ rules }}.page_path_regex is null
     {%- endif %}
-    left join {{ rule_paths }}
-        on {{ rules }}.{{ rule_key }} = {{ rule_paths }}.{{ rule_key }}
-            and {{ events }}.page_path = {{ rule_paths }}.page_path
-    where ({{ rules }}.page_path_regex is null or {{ rule_paths }}.{{ rule_key }} is not null)
-        {%- if not loop.first %}
-        and {{ branch }}
-        {%- endif %}
         {%- if condition %}
         and {{ condition }}
         {%- endif %}

@@ -90,31 +90,61 @@ checked as (
 
 ),
 
+-- Event ids with more than one valid copy: only their copies need ranking (a sort of the few
+-- duplicated rows, not of every row).
+duplicated_event_ids as (
+
+    select event_id
+    from checked
+    where quarantine_reason is null
+    group by event_id
+    having count(*) > 1
+
+),
+
+ranked_copies as (
+
+    select
+        checked.*,
+        -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
+        -- makes the choice deterministic when copies arrived at the same time.
+        row_number() over (
+            partition by checked.event_id
+            order by
+                checked.loaded_at asc nulls last,
+                checked.event_at asc,
+                checked.visitor_id asc,
+                checked.event_name asc,
+                checked.page_url asc nulls last,
+                checked.referrer_url asc nulls last,
+                checked.user_id asc nulls last,
+                checked.user_agent asc nulls last,
+                checked.device_category asc nulls last,
+                checked.revenue_text asc nulls last,
+                checked.percent_scrolled_text asc nulls last,
+                checked.tracker_session_id asc nulls last
+        ) as event_id_rank
+    from checked
+    inner join duplicated_event_ids
+        on checked.event_id = duplicated_event_ids.event_id
+    where checked.quarantine_reason is null
+
+),
+
 ranked as (
 
     select
-        *,
-        -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
-        -- makes the choice deterministic when copies arrived at the same time.
-        case
-            when quarantine_reason is null then row_number() over (
-                    partition by (quarantine_reason is null), event_id
-                    order by
-                        loaded_at asc nulls last,
-                        event_at asc,
-                        visitor_id asc,
-                        event_name asc,
-                        page_url asc nulls last,
-                        referrer_url asc nulls last,
-                        user_id asc nulls last,
-                        user_agent asc nulls last,
-                        device_category asc nulls last,
-                        revenue_text asc nulls last,
-                        percent_scrolled_text asc nulls last,
-                        tracker_session_id asc nulls last
-                )
-        end as event_id_rank
+        checked.*,
+        case when checked.quarantine_reason is null then 1 end as event_id_rank
     from checked
+    left join duplicated_event_ids
+        on checked.event_id = duplicated_event_ids.event_id
+    where checked.quarantine_reason is not null
+        or duplicated_event_ids.event_id is null
+
+    union all
+
+    select * from ranked_copies
 
 )
 

@@ -4,9 +4,10 @@
 -- noqa: disable=LT02
 {#
     One row per funnel x actor x event that matters to the funnel (grain: funnel_id, actor_id,
-    ordinal): events matching a step or exclusion goal of the funnel, or every event of the actor
-    for a strict funnel (any other event breaks a strict funnel). The actor is the session
-    (scope `session`) or the person: the stitched user id, else the visitor id (scope `visitor`).
+    ordinal): events matching a step or exclusion goal of the funnel, or, for a strict funnel,
+    every event of an actor with at least one step-1 event (any other event breaks a strict
+    funnel; an actor without a step-1 event starts no attempt). The actor is the session (scope
+    `session`) or the person: the stitched user id, else the visitor id (scope `visitor`).
 
     `ordinal` orders an actor's events by time; events at the same time are ordered by the
     lowest step they match (so different events at the same timestamp count as in order), then
@@ -14,22 +15,28 @@
     k, `next_exclusion_j` / `next_exclusion_j_at` of the next event of exclusion rule j, and
     `events_through_step_k` counts the actor's events matching step k up to this one: together
     they let every attempt be followed with equi-joins and windows, in time linear in events.
+    Only the steps and exclusion rules some configured funnel has are computed
+    (`configured_funnel_shape`); the columns of the others are 0 or null.
 -#}
+{%- set shape = micro_conversions.configured_funnel_shape() -%}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 {%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
+{%- set actor_id -%}
+    case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
+{%- endset -%}
 {%- set stream_columns -%}
         funnels.funnel_id,
-        case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
-            as actor_id,
+        {{ actor_id }} as actor_id,
         events.event_id,
         events.event_at,
         events.session_id,
         flags.first_step
         {%- for k in steps %},
-            coalesce(flags.matches_step_{{ k }}, 0) as matches_step_{{ k }}
+            {{ 'coalesce(flags.matches_step_' ~ k ~ ', 0)' if k <= shape.steps else '0' }} as matches_step_{{ k }}
         {%- endfor %}
         {%- for j in exclusions %},
-            coalesce(flags.matches_exclusion_{{ j }}, 0) as matches_exclusion_{{ j }}
+            {{ 'coalesce(flags.matches_exclusion_' ~ j ~ ', 0)' if j <= shape.exclusions else '0' }}
+                as matches_exclusion_{{ j }}
         {%- endfor %}
 {%- endset -%}
 
@@ -94,10 +101,10 @@ funnel_event_flags as (
         funnel_goals.funnel_id,
         goal_events.event_id,
         min(funnel_goals.step_number) as first_step
-        {%- for k in steps %},
+        {%- for k in steps if k <= shape.steps %},
             max(case when funnel_goals.step_number = {{ k }} then 1 else 0 end) as matches_step_{{ k }}
         {%- endfor %}
-        {%- for j in exclusions %},
+        {%- for j in exclusions if j <= shape.exclusions %},
             max(case when funnel_goals.exclusion_number = {{ j }} then 1 else 0 end) as matches_exclusion_{{ j }}
         {%- endfor %}
     from goal_events
@@ -120,12 +127,30 @@ matching_events as (
 
 ),
 
--- Strict funnels: every event of the actor, since any other event breaks the chain.
+-- Strict funnels: every event of an actor with a step-1 event, since any other event breaks the chain.
+strict_actors as (
+
+    select distinct
+        funnels.funnel_id,
+        {{ actor_id }} as actor_id
+    from funnel_event_flags as flags
+    inner join funnels
+        on flags.funnel_id = funnels.funnel_id
+    inner join events
+        on flags.event_id = events.event_id
+    where funnels.ordering = 'strict'
+        and flags.matches_step_1 = 1
+
+),
+
 all_events as (
 
     select {{ stream_columns }}
     from funnels
     cross join events
+    inner join strict_actors
+        on funnels.funnel_id = strict_actors.funnel_id
+            and {{ actor_id }} = strict_actors.actor_id
     left join funnel_event_flags as flags
         on funnels.funnel_id = flags.funnel_id
             and events.event_id = flags.event_id
@@ -167,20 +192,30 @@ final as (
         first_step
         {%- for k in steps %},
             matches_step_{{ k }},
+            {%- if k <= shape.steps %}
             min(case when matches_step_{{ k }} = 1 then ordinal end) over (
                 partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
             ) as next_step_{{ k }},
             sum(matches_step_{{ k }}) over (
                 partition by funnel_id, actor_id order by ordinal rows between unbounded preceding and current row
             ) as events_through_step_{{ k }}
+            {%- else %}
+            cast(null as {{ dbt.type_bigint() }}) as next_step_{{ k }},
+            cast(0 as {{ micro_conversions.type_window_sum() }}) as events_through_step_{{ k }}
+            {%- endif %}
         {%- endfor %}
         {%- for j in exclusions %},
+            {%- if j <= shape.exclusions %}
             min(case when matches_exclusion_{{ j }} = 1 then ordinal end) over (
                 partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
             ) as next_exclusion_{{ j }},
             min(case when matches_exclusion_{{ j }} = 1 then event_at end) over (
                 partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
             ) as next_exclusion_{{ j }}_at
+            {%- else %}
+            cast(null as {{ dbt.type_bigint() }}) as next_exclusion_{{ j }},
+            cast(null as {{ dbt.type_timestamp() }}) as next_exclusion_{{ j }}_at
+            {%- endif %}
         {%- endfor %},
         {{ micro_conversions.processed_at() }} as processed_at
     from numbered

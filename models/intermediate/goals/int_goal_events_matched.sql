@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table: goal completions and the funnel stream both read it, and a view would
+    match every event again for each reader and each data test. -#}
 {#-
     One row per event x goal it reaches, for the goal types reached by events (grain:
     event_id x goal_id). How each type matches: macros/goals/types (doc block `goal_types`).

@@ -48,6 +48,14 @@ events_stitched as (
             rows between unbounded preceding and unbounded following
         ) as stitched_user_id,
         lag(event_at) over (partition by visitor_id order by event_at, event_id) as previous_event_at,
+        -- Positions in the visitor's history (the same sort as the lag): each session's event and
+        -- page view numbers follow from them without sorting each session again.
+        row_number() over (partition by visitor_id order by event_at, event_id) as visitor_event_number,
+        sum(case when event_name = 'page_view' then 1 else 0 end) over (
+            partition by visitor_id
+            order by event_at, event_id
+            rows between unbounded preceding and current row
+        ) as visitor_page_views,
         {{ dbt.concat(['traffic_source', "'|'", 'traffic_medium', "'|'", "coalesce(traffic_campaign, '')"]) }}
             as traffic_source_key,
         -- Tracker sessions: events up to the next one carrying a tracker session id share this number.
@@ -93,17 +101,17 @@ timeout_splits as (
 base_sessions as (
 
     select
-        *,
-        sum(starts_base_session) over (
-            partition by visitor_id
-            order by event_at, event_id
-            rows between unbounded preceding and current row
-        ) as base_session_number,
-        {%- if tracker_sessions %}
-            min(event_at) over (partition by visitor_id, tracker_session_key)
-        {%- else %}
-            cast(null as {{ dbt.type_timestamp() }})
-        {%- endif %} as tracker_session_start_at
+        *
+        {%- if split_on_source %},
+            sum(starts_base_session) over (
+                partition by visitor_id
+                order by event_at, event_id
+                rows between unbounded preceding and current row
+            ) as base_session_number
+        {%- endif %}
+        {%- if tracker_sessions %},
+            min(event_at) over (partition by visitor_id, tracker_session_key) as tracker_session_start_at
+        {%- endif %}
     from timeout_splits
 
 ),
@@ -157,11 +165,27 @@ sessions_numbered as (
                 order by tracker_session_start_at, tracker_session_key
             ) as session_number
         {%- else %}
+            -- One sort: the session number, and where the session starts in the visitor's history.
             sum(starts_session) over (
                 partition by visitor_id
                 order by event_at, event_id
                 rows between unbounded preceding and current row
-            ) as session_number
+            ) as session_number,
+            max(case when starts_session = 1 then visitor_event_number end) over (
+                partition by visitor_id
+                order by event_at, event_id
+                rows between unbounded preceding and current row
+            ) as session_start_event_number,
+            max(
+                case
+                    when starts_session = 1
+                        then visitor_page_views - case when event_name = 'page_view' then 1 else 0 end
+                end
+            ) over (
+                partition by visitor_id
+                order by event_at, event_id
+                rows between unbounded preceding and current row
+            ) as page_views_before_session
         {%- endif %}
     from source_splits
 
@@ -176,16 +200,23 @@ sessions_identified as (
             order by event_at, event_id
             rows between unbounded preceding and unbounded following
         ) as first_event_id,
-        row_number() over (
-            partition by visitor_id, session_number
-            order by event_at, event_id
-        ) as event_number,
-        case
-            when event_name = 'page_view' then row_number() over (
-                    partition by visitor_id, session_number, event_name = 'page_view'
-                    order by event_at, event_id
-                )
-        end as page_view_number
+        {%- if tracker_sessions %}
+            -- A tracker session's events need not be contiguous in the visitor's history.
+            row_number() over (
+                partition by visitor_id, session_number
+                order by event_at, event_id
+            ) as event_number,
+            case
+                when event_name = 'page_view' then row_number() over (
+                        partition by visitor_id, session_number, event_name = 'page_view'
+                        order by event_at, event_id
+                    )
+            end as page_view_number
+        {%- else %}
+            visitor_event_number - session_start_event_number + 1 as event_number,
+            case when event_name = 'page_view' then visitor_page_views - page_views_before_session end
+                as page_view_number
+        {%- endif %}
     from sessions_numbered
 
 ),

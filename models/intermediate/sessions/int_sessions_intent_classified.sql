@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+{#- A table: a view would match every event again for each reader and each data test. -#}
 {#-
     One row per session (grain: session_id) with its intent: of the `session_intents` rules that
     some event of the session matches, the one with the lowest priority number (ties: intent
