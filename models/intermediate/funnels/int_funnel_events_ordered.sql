@@ -143,18 +143,31 @@ strict_actors as (
 
 ),
 
+-- Each event of a strict funnel with its actor (the actor depends on the funnel's scope).
+strict_funnel_events as (
+
+    select
+        funnels.funnel_id as strict_funnel_id,
+        {{ actor_id }} as strict_actor_id,
+        events.*
+    from funnels
+    cross join events
+    where funnels.ordering = 'strict'
+
+),
+
 all_events as (
 
     select {{ stream_columns }}
-    from funnels
-    cross join events
+    from strict_funnel_events as events
     inner join strict_actors
-        on funnels.funnel_id = strict_actors.funnel_id
-            and {{ actor_id }} = strict_actors.actor_id
+        on events.strict_funnel_id = strict_actors.funnel_id
+            and events.strict_actor_id = strict_actors.actor_id
+    inner join funnels
+        on events.strict_funnel_id = funnels.funnel_id
     left join funnel_event_flags as flags
-        on funnels.funnel_id = flags.funnel_id
+        on events.strict_funnel_id = flags.funnel_id
             and events.event_id = flags.event_id
-    where funnels.ordering = 'strict'
 
 ),
 
