@@ -3,7 +3,7 @@
     per attempt: funnel_id, actor_id, entry_session_id, start_ordinal, step_1_at ... step_N_at,
     furthest_step, is_excluded). Used by int_funnel_attempts, whose description states the rules.
 
-    `funnel_stream`: the CTE of int_funnel_events_ordered rows (each event's ordinal and its
+    `funnel_stream`: a relation or subquery of int_funnel_events_ordered rows (each event's ordinal and its
     pointers: `next_step_k`, the ordinal of the actor's next event matching step k, and
     `next_exclusion_j(_at)`); `funnel_config`: stg_funnels with the exclusion rules as columns.
 

@@ -6,41 +6,30 @@
 
     Regular expressions run once per distinct page URL, referrer URL, user agent and
     (source, medium) pair, then join back to the events: the same answer as per event, at a
-    fraction of the cost, because events repeat these values heavily.
+    fraction of the cost, because events repeat these values heavily. The traffic source, medium
+    and channel are functions of the (page URL, referrer URL) pair, so they are worked out per
+    distinct pair too; the lists of distinct values are read from the checked table one or two
+    columns at a time, and the wide event rows are read once, by the final join.
 -#}
 {%- set allowed = micro_conversions.setting('micro_conversions__allowed_query_parameters') -%}
 {%- set parameters = (micro_conversions.attribution_parameters() + allowed) | unique | list -%}
 {%- set internal_hosts = micro_conversions.setting('micro_conversions__internal_hosts') -%}
+{%- set checked = ref('stg_events_checked') -%}
+{%- set valid_rows = 'quarantine_reason is null and event_id_rank = 1' -%}
 {%- set extra_columns = micro_conversions.extra_columns(ref('stg_events_checked'), micro_conversions.checked_event_columns()) -%}
 
 with
 
-checked as (
+valid_events as (
 
-    select * from {{ ref('stg_events_checked') }}
+    select * from {{ checked }}
+    where {{ valid_rows }}
 
 ),
 
 referrer_sources as (
 
     select * from {{ micro_conversions.config_relation('referrer_sources') }}
-
-),
-
-valid_events as (
-
-    select *
-    from checked
-    where quarantine_reason is null
-        and event_id_rank = 1
-
-),
-
-page_urls as (
-
-    select distinct page_url
-    from valid_events
-    where page_url is not null
 
 ),
 
@@ -58,7 +47,12 @@ page_urls_parsed as (
         {{ micro_conversions.query_string(allowed, prefix='page_param_') }} as page_query
     from (
         select page_url{{ micro_conversions.url_parameter_columns('page_url', allowed, 'page_param_') }}
-        from page_urls
+        from (
+            select distinct page_url
+            from {{ checked }}
+            where {{ valid_rows }}
+                and page_url is not null
+        ) as distinct_pages
     ) as with_allowed_parameters
 
 ),
@@ -70,8 +64,9 @@ referrer_urls as (
         {{ micro_conversions.url_host('referrer_url') }} as referrer_host
     from (
         select distinct referrer_url
-        from valid_events
-        where referrer_url is not null
+        from {{ checked }}
+        where {{ valid_rows }}
+            and referrer_url is not null
     ) as distinct_referrers
 
 ),
@@ -91,15 +86,18 @@ user_agents as (
         select distinct
             user_agent,
             device_category
-        from valid_events
+        from {{ checked }}
+        where {{ valid_rows }}
     ) as distinct_agents
 
 ),
 
-events_parsed as (
+-- Every (page URL, referrer URL) pair the events have, with both URLs parsed.
+url_pairs as (
 
     select
-        valid_events.*,
+        coalesce(pairs.page_url, '') as page_url_key,
+        coalesce(pairs.referrer_url, '') as referrer_url_key,
         page_urls_parsed.page_scheme,
         page_urls_parsed.page_host,
         coalesce(page_urls_parsed.page_path, '/') as page_path,
@@ -114,24 +112,25 @@ events_parsed as (
                 or referrer_urls.referrer_host = '{{ host | lower }}'
             {%- endfor %},
             false
-        ) as is_internal_referrer,
-        user_agents.device_category_derived,
-        user_agents.is_bot
-    from valid_events
+        ) as is_internal_referrer
+    from (
+        select distinct
+            page_url,
+            referrer_url
+        from {{ checked }}
+        where {{ valid_rows }}
+    ) as pairs
     left join page_urls_parsed
-        on valid_events.page_url = page_urls_parsed.page_url
+        on pairs.page_url = page_urls_parsed.page_url
     left join referrer_urls
-        on valid_events.referrer_url = referrer_urls.referrer_url
-    left join user_agents
-        on coalesce(valid_events.user_agent, '') = user_agents.user_agent_key
-            and coalesce(valid_events.device_category, '') = user_agents.device_category_key
+        on pairs.referrer_url = referrer_urls.referrer_url
 
 ),
 
 referrer_hosts as (
 
     select distinct referrer_host
-    from events_parsed
+    from url_pairs
     where referrer_host is not null
         and not is_internal_referrer
 
@@ -163,32 +162,32 @@ referrer_hosts_classified as (
 sources as (
 
     select
-        events.*,
+        pairs.*,
         -- Campaign tags win, then an ad click id, then an external referrer; otherwise direct.
         case
-            when events.param_utm_source is not null
-                or events.param_utm_medium is not null
-                or events.param_utm_campaign is not null
-                then coalesce(lower({{ micro_conversions.url_decode_spaces('events.param_utm_source') }}), '(not set)')
-            when events.param_gclid is not null then 'google'
-            when events.param_msclkid is not null then 'bing'
-            when events.referrer_host is not null and not events.is_internal_referrer
-                then coalesce(classified.traffic_source, events.referrer_host)
+            when pairs.param_utm_source is not null
+                or pairs.param_utm_medium is not null
+                or pairs.param_utm_campaign is not null
+                then coalesce(lower({{ micro_conversions.url_decode_spaces('pairs.param_utm_source') }}), '(not set)')
+            when pairs.param_gclid is not null then 'google'
+            when pairs.param_msclkid is not null then 'bing'
+            when pairs.referrer_host is not null and not pairs.is_internal_referrer
+                then coalesce(classified.traffic_source, pairs.referrer_host)
             else '(direct)'
         end as traffic_source,
         case
-            when events.param_utm_source is not null
-                or events.param_utm_medium is not null
-                or events.param_utm_campaign is not null
-                then coalesce(lower({{ micro_conversions.url_decode_spaces('events.param_utm_medium') }}), '(not set)')
-            when events.param_gclid is not null or events.param_msclkid is not null then 'cpc'
-            when events.referrer_host is not null and not events.is_internal_referrer
+            when pairs.param_utm_source is not null
+                or pairs.param_utm_medium is not null
+                or pairs.param_utm_campaign is not null
+                then coalesce(lower({{ micro_conversions.url_decode_spaces('pairs.param_utm_medium') }}), '(not set)')
+            when pairs.param_gclid is not null or pairs.param_msclkid is not null then 'cpc'
+            when pairs.referrer_host is not null and not pairs.is_internal_referrer
                 then coalesce(classified.traffic_medium, 'referral')
             else '(none)'
         end as traffic_medium
-    from events_parsed as events
+    from url_pairs as pairs
     left join referrer_hosts_classified as classified
-        on events.referrer_host = classified.referrer_host
+        on pairs.referrer_host = classified.referrer_host
 
 ),
 
@@ -207,6 +206,19 @@ channels as (
 
 ),
 
+-- What each (page URL, referrer URL) pair gives its events.
+pair_attributes as (
+
+    select
+        sources.*,
+        coalesce(channels.channel, 'Unassigned') as channel
+    from sources
+    left join channels
+        on sources.traffic_source = channels.traffic_source
+            and sources.traffic_medium = channels.traffic_medium
+
+),
+
 final as (
 
     select
@@ -221,37 +233,40 @@ final as (
         end as user_id,
         events.event_name,
         case
-            when events.page_host is null then events.page_path
+            when pairs.page_host is null then pairs.page_path
             else {{ dbt.concat([
-                "coalesce(events.page_scheme, 'https')", "'://'", 'events.page_host', 'events.page_path',
-                "coalesce('?' || events.page_query, '')"
+                "coalesce(pairs.page_scheme, 'https')", "'://'", 'pairs.page_host', 'pairs.page_path',
+                "coalesce('?' || pairs.page_query, '')"
             ]) }}
         end as page_url,
-        events.page_host,
-        events.page_path,
-        events.page_query,
+        pairs.page_host,
+        pairs.page_path,
+        pairs.page_query,
         {%- for name in ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] %}
-            {{ micro_conversions.url_decode_spaces('events.param_' ~ name) }} as {{ name }},
+            {{ micro_conversions.url_decode_spaces('pairs.param_' ~ name) }} as {{ name }},
         {%- endfor %}
-        events.referrer_host,
-        events.is_internal_referrer,
-        events.traffic_source,
-        events.traffic_medium,
-        {{ micro_conversions.url_decode_spaces('events.param_utm_campaign') }} as traffic_campaign,
-        events.traffic_source != '(direct)' as has_traffic_source,
-        coalesce(channels.channel, 'Unassigned') as channel,
+        pairs.referrer_host,
+        pairs.is_internal_referrer,
+        pairs.traffic_source,
+        pairs.traffic_medium,
+        {{ micro_conversions.url_decode_spaces('pairs.param_utm_campaign') }} as traffic_campaign,
+        pairs.traffic_source != '(direct)' as has_traffic_source,
+        pairs.channel,
         events.user_agent,
-        events.device_category_derived as device_category,
-        events.is_bot,
+        agents.device_category_derived as device_category,
+        agents.is_bot,
         events.revenue,
         events.percent_scrolled,
         events.loaded_at,
         events.tracker_session_id
     {{ micro_conversions.trailing_columns(extra_columns, 'events.') }}
-    from sources as events
-    left join channels
-        on events.traffic_source = channels.traffic_source
-            and events.traffic_medium = channels.traffic_medium
+    from valid_events as events
+    inner join pair_attributes as pairs
+        on coalesce(events.page_url, '') = pairs.page_url_key
+            and coalesce(events.referrer_url, '') = pairs.referrer_url_key
+    left join user_agents as agents
+        on coalesce(events.user_agent, '') = agents.user_agent_key
+            and coalesce(events.device_category, '') = agents.device_category_key
 
 )
 

@@ -19,16 +19,18 @@
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 {%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
 
+{#- The stream as a subquery, not a CTE: each step's join reads only the columns it needs (a CTE
+    read several times is materialized with every column first). -#}
+{%- set funnel_stream -%}
+    (
+        select * from {{ ref('int_funnel_events_ordered') }}
+        where {{ micro_conversions.is_affected('actor_id', unit) }}
+    )
+{%- endset %}
+
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02
 with
-
-funnel_stream as (
-
-    select * from {{ ref('int_funnel_events_ordered') }}
-    where {{ micro_conversions.is_affected('actor_id', unit) }}
-
-),
 
 funnels as (
 
@@ -64,10 +66,10 @@ funnel_config as (
 ),
 
 -- Ordered and strict funnels: CTEs step_1 ... ordered_attempts (macros/funnels/ordered_attempts.sql).
-{{ micro_conversions.ordered_funnel_attempts('funnel_stream', 'funnel_config') }},
+{{ micro_conversions.ordered_funnel_attempts(funnel_stream, 'funnel_config') }},
 
 -- Unordered funnels: CTEs unordered_starts ... unordered_attempts (macros/funnels/unordered_attempts.sql).
-{{ micro_conversions.unordered_funnel_attempts('funnel_stream', 'funnel_config') }},
+{{ micro_conversions.unordered_funnel_attempts(funnel_stream, 'funnel_config') }},
 
 attempts as (
 

@@ -21,6 +21,15 @@
 {%- set shape = micro_conversions.configured_funnel_shape() -%}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 {%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
+{#- The events as a subquery, not a CTE: each of its three readers scans only the columns it needs
+    (a CTE read several times is materialized with every column first). -#}
+{%- set events -%}
+    (
+        select * from {{ ref('int_events_sessionized') }}
+        where {{ micro_conversions.is_affected('session_id', unit) }}
+            or {{ micro_conversions.is_affected('coalesce(user_id, visitor_id)', unit) }}
+    )
+{%- endset -%}
 {%- set actor_id -%}
     case when funnels.scope = 'session' then events.session_id else coalesce(events.user_id, events.visitor_id) end
 {%- endset -%}
@@ -63,14 +72,6 @@ funnel_exclusions as (
 goal_events as (
 
     select * from {{ ref('int_goal_events_matched') }}
-
-),
-
-events as (
-
-    select * from {{ ref('int_events_sessionized') }}
-    where {{ micro_conversions.is_affected('session_id', unit) }}
-        or {{ micro_conversions.is_affected('coalesce(user_id, visitor_id)', unit) }}
 
 ),
 
@@ -121,7 +122,7 @@ matching_events as (
     from funnel_event_flags as flags
     inner join funnels
         on flags.funnel_id = funnels.funnel_id
-    inner join events
+    inner join {{ events }} as events
         on flags.event_id = events.event_id
     where funnels.ordering != 'strict'
 
@@ -136,7 +137,7 @@ strict_actors as (
     from funnel_event_flags as flags
     inner join funnels
         on flags.funnel_id = funnels.funnel_id
-    inner join events
+    inner join {{ events }} as events
         on flags.event_id = events.event_id
     where funnels.ordering = 'strict'
         and flags.matches_step_1 = 1
@@ -151,7 +152,7 @@ strict_funnel_events as (
         {{ actor_id }} as strict_actor_id,
         events.*
     from funnels
-    cross join events
+    cross join {{ events }} as events
     where funnels.ordering = 'strict'
 
 ),
