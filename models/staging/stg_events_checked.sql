@@ -148,4 +148,4 @@ ranked as (
 
 )
 
-select * from ranked
+select * from ranked  -- noqa: AM04

@@ -101,17 +101,21 @@ timeout_splits as (
 base_sessions as (
 
     select
-        *
-        {%- if split_on_source %},
+        *,
+        {%- if split_on_source %}
             sum(starts_base_session) over (
                 partition by visitor_id
                 order by event_at, event_id
                 rows between unbounded preceding and current row
-            ) as base_session_number
-        {%- endif %}
-        {%- if tracker_sessions %},
-            min(event_at) over (partition by visitor_id, tracker_session_key) as tracker_session_start_at
-        {%- endif %}
+            )
+        {%- else %}
+            0
+        {%- endif %} as base_session_number,
+        {%- if tracker_sessions %}
+            min(event_at) over (partition by visitor_id, tracker_session_key)
+        {%- else %}
+            cast(null as {{ dbt.type_timestamp() }})
+        {%- endif %} as tracker_session_start_at
     from timeout_splits
 
 ),
