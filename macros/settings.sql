@@ -31,6 +31,7 @@
         'micro_conversions__default_intent': 'browsing',
         'micro_conversions__min_event_at': '2000-01-01',
         'micro_conversions__max_future_skew_hours': 24,
+        'micro_conversions__staging_lookback_hours': 1,
         'micro_conversions__max_quarantined_share': 0.05,
         'micro_conversions__allowed_query_parameters': [
             'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'fbclid', 'msclkid'],

@@ -1,5 +1,7 @@
 -- Nothing is lost in staging: raw rows = staged events + dropped duplicates + quarantined rows.
--- Returns a row (a failure) when the counts disagree.
+-- Returns a row (a failure) when the counts disagree. After an incremental build this means raw
+-- rows landed with a loaded_at older than the staging window (README "Incremental processing"):
+-- widen micro_conversions__staging_lookback_hours, and run `dbt build --full-refresh` to stage them.
 with
 
 raw_rows as (

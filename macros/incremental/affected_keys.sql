@@ -133,11 +133,21 @@
     plan and on the recorded state its post-hook updates.
 -#}
 {% macro incremental_by(key) -%}
+    {%- do micro_conversions.configure_delete_and_append(
+        "{{ micro_conversions.delete_rebuilt_units('" ~ key ~ "') }}") -%}
+    {{ return(micro_conversions.incremental_unit(key)) }}
+{%- endmacro %}
+
+{#-
+    What every incremental model shares: delete (the `pre_hook` SQL) then append, a schema that
+    must not change, the state post-hook, and the plan and the state built before it.
+-#}
+{% macro configure_delete_and_append(pre_hook) -%}
     {{ config(
         materialized=micro_conversions.event_model_materialization(),
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ micro_conversions.delete_rebuilt_units('" ~ key ~ "') }}",
+        pre_hook=pre_hook,
         post_hook='{{ micro_conversions.record_state_hook() }}',
     ) }}
     {%- if not execute %}
@@ -145,5 +155,4 @@
     {%- set _ = ref('int_incremental_plan') -%}
     {%- set _ = ref('int_incremental_state') -%}
     {%- endif -%}
-    {{ return(micro_conversions.incremental_unit(key)) }}
 {%- endmacro %}

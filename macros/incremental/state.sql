@@ -48,12 +48,14 @@
     `vars_without_incremental_effect` (tested), so a new var cannot be forgotten.
 -#}
 {% macro state_inputs() -%}
-    {%- set staging_vars = [
+    {%- set raw_vars = [
         'micro_conversions__raw_events_relation',
         'micro_conversions__raw_events_format',
         'micro_conversions__ga4_revenue_column',
         'micro_conversions__min_event_at',
         'micro_conversions__max_future_skew_hours',
+    ] -%}
+    {%- set staging_vars = [
         'micro_conversions__allowed_query_parameters',
         'micro_conversions__internal_hosts',
         'micro_conversions__bot_user_agent_regex',
@@ -70,10 +72,9 @@
         {%- do session_vars.append('micro_conversions__session_time_zone') -%}
     {%- endif -%}
     {{ return({
-        'int_events_sessionized': {
-            'vars': staging_vars + session_vars,
-            'rules': ['is_bot', 'device_category', 'classify_channels'],
-        },
+        'stg_events_checked': {'vars': raw_vars, 'rules': []},
+        'stg_events': {'vars': staging_vars, 'rules': ['is_bot', 'device_category', 'classify_channels']},
+        'int_events_sessionized': {'vars': session_vars, 'rules': []},
         'int_sessions_aggregated': {'vars': [], 'rules': []},
         'int_goal_completions': {'vars': [], 'rules': []},
         'fct_sessions': {
@@ -134,6 +135,7 @@
         'micro_conversions__attribution_half_life_days',
         'micro_conversions__max_quarantined_share',
         'micro_conversions__schema',
+        'micro_conversions__staging_lookback_hours',
     ]) }}
 {%- endmacro %}
 

@@ -1,5 +1,7 @@
-{{ config(materialized="table") }}
-{#- A table, not a view: every session, goal and funnel model reads it. -#}
+{%- set window = micro_conversions.incremental_by_load_time() -%}
+{#- Incremental by load time (macros/incremental/load_window.sql): a run stages again the checked
+    rows of its window, and only those: the distinct URLs and user agents below are those of the
+    window. -#}
 {#-
     One row per valid, deduplicated event: typed, in UTC, URL parsed and scrubbed of personal
     data, traffic source and channel classified, bots flagged.
@@ -15,7 +17,9 @@
 {%- set parameters = (micro_conversions.attribution_parameters() + allowed) | unique | list -%}
 {%- set internal_hosts = micro_conversions.setting('micro_conversions__internal_hosts') -%}
 {%- set checked = ref('stg_events_checked') -%}
-{%- set valid_rows = 'quarantine_reason is null and event_id_rank = 1' -%}
+{%- set valid_rows -%}
+    quarantine_reason is null and event_id_rank = 1 and {{ micro_conversions.is_in_staging_window('loaded_at', window) }}
+{%- endset -%}
 {%- set extra_columns = micro_conversions.extra_columns(ref('stg_events_checked'), micro_conversions.checked_event_columns()) -%}
 
 with

@@ -1,15 +1,35 @@
-{{ config(materialized="table") }}
-{#- A table: staging reads it several times; each read of a view would parse the raw rows again. -#}
+{%- set window = micro_conversions.incremental_by_load_time() -%}
+{#- Incremental by load time (macros/incremental/load_window.sql): a run stages the raw rows of
+    its window again and keeps the earlier ones. -#}
 {#-
     Every raw row, as text, with its timestamps and revenue parsed, the reason it breaks the raw
     event contract (null when it does not) and its rank among the valid rows sharing its
     event_id. The only model that reads the raw relation.
+
+    Copies of an event id rank by `loaded_at` first, so a row restaged by a run never outranks a
+    copy kept from an earlier run (that one was loaded before the window): a restaged copy's rank
+    is the number of valid copies kept plus its rank among the copies in the window, the rank a
+    full rebuild gives it.
 -#}
 {%- set raw = micro_conversions.raw_events_relation() -%}
 {#- The contract's empty template seed: the column set of this model's unit tests. -#}
 {%- do ref('raw_event_contract') -%}
 {%- set extra_columns = micro_conversions.extra_columns(raw, micro_conversions.raw_event_contract_columns()) -%}
 {%- set present = micro_conversions.present_contract_columns(raw) -%}
+{#- The rows kept from earlier runs: this table, after the pre-hook deleted the window's rows;
+    none when every row is staged. -#}
+{%- if window.incremental and not window.rebuild_in_full -%}
+    {%- set kept_rows = this -%}
+{%- else -%}
+    {%- set kept_rows -%}
+        (
+            select
+                cast(null as {{ dbt.type_string() }}) as event_id,
+                cast(null as {{ dbt.type_string() }}) as quarantine_reason
+            where 1 = 0
+        ) as nothing_kept
+    {%- endset -%}
+{%- endif %}
 
 with
 
@@ -87,18 +107,45 @@ checked as (
             when percent_scrolled < 0 or percent_scrolled > 100 then 'percent_scrolled_out_of_range'
         end as quarantine_reason
     from parsed
+    where {{ micro_conversions.is_in_staging_window('loaded_at', window) }}
 
 ),
 
--- Event ids with more than one valid copy: only their copies need ranking (a sort of the few
--- duplicated rows, not of every row).
+-- Valid copies of an event id kept from earlier runs (loaded before this run's window).
+earlier_copies as (
+
+    select
+        event_id,
+        count(*) as earlier_valid_copies
+    from {{ kept_rows }}
+    where quarantine_reason is null
+        and event_id in (
+            select window_rows.event_id
+            from checked as window_rows
+            where window_rows.quarantine_reason is null
+        )
+    group by event_id
+
+),
+
+-- Event ids with more than one valid copy, counting those kept from earlier runs: only their
+-- copies need ranking (a sort of the few duplicated rows, not of every row).
 duplicated_event_ids as (
 
-    select event_id
-    from checked
-    where quarantine_reason is null
-    group by event_id
-    having count(*) > 1
+    select
+        window_copies.event_id,
+        coalesce(earlier_copies.earlier_valid_copies, 0) as earlier_valid_copies
+    from (
+        select
+            event_id,
+            count(*) as window_copies
+        from checked
+        where quarantine_reason is null
+        group by event_id
+    ) as window_copies
+    left join earlier_copies
+        on window_copies.event_id = earlier_copies.event_id
+    where window_copies.window_copies + coalesce(earlier_copies.earlier_valid_copies, 0) > 1
 
 ),
 
@@ -108,7 +155,7 @@ ranked_copies as (
         checked.*,
         -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
         -- makes the choice deterministic when copies arrived at the same time.
-        row_number() over (
+        duplicated_event_ids.earlier_valid_copies + row_number() over (
             partition by checked.event_id
             order by
                 checked.loaded_at asc nulls last,

@@ -5,9 +5,10 @@
     (`int_events_sessionized`, `int_sessions_aggregated`, `int_goal_completions`, `fct_sessions`;
     grain: visitor_id). Built before them, from the tables as the last run left them:
     - `new events`: visitors with staged (non-bot) events not yet sessionized, loaded at or after
-      the latest `loaded_at` already sessionized (or without a loaded_at). `loaded_at` is the
-      watermark: rows must be loaded with an increasing loaded_at (a row loaded later with an
-      older loaded_at is picked up by a full refresh only);
+      the latest `loaded_at` already sessionized minus the staging lookback
+      (`micro_conversions__staging_lookback_hours`), or without a loaded_at. `loaded_at` is the
+      watermark: rows must be loaded with a non-decreasing loaded_at, give or take the lookback
+      (an older row is picked up by a full refresh only);
     - `catching up`: visitors whose sessionized events were rewritten after the last run of one of
       the downstream models (a run that stopped part-way).
     Empty when the models are built from scratch (first build, --full-refresh, Spark). A model
@@ -16,7 +17,8 @@
 {%- set units = micro_conversions.incremental_units()['visitor_id'] -%}
 {%- set sessionized = micro_conversions.built_relation(units.models[0]) -%}
 {%- set run_incrementally = sessionized is not none and micro_conversions.event_models_run_incrementally() -%}
-{%- set exclude_bots = micro_conversions.setting('micro_conversions__exclude_bot_events') %}
+{%- set exclude_bots = micro_conversions.setting('micro_conversions__exclude_bot_events') -%}
+{%- set lookback = micro_conversions.setting('micro_conversions__staging_lookback_hours') %}
 
 with
 
@@ -50,7 +52,12 @@ new_events as (
         (
             staged.loaded_at is null
             or staged.loaded_at >= (
-                select coalesce(max(sessionized.loaded_at), cast('1900-01-01' as timestamp)) from sessionized
+                select
+                    coalesce(
+                        {{ dbt.dateadd('hour', -1 * lookback, 'max(sessionized.loaded_at)') }},
+                        cast('1900-01-01' as timestamp)
+                    )
+                from sessionized
             )
         )
         {%- if exclude_bots %}

@@ -26,7 +26,9 @@ from micro_conversions.dbt_runner import copy_project
 from micro_conversions.generate import Params, generate
 from micro_conversions.gx_audit import build_specs
 
-ALL = {
+# The models each kind of change rebuilds: raw-row settings everything from staging on; URL,
+# traffic-source and bot settings everything from stg_events on; session settings the rest.
+SESSIONS_AND_AFTER = {
     "int_events_sessionized",
     "int_sessions_aggregated",
     "int_goal_completions",
@@ -34,6 +36,8 @@ ALL = {
     "int_funnel_events_ordered",
     "int_funnel_attempts",
 }
+STAGED_AND_AFTER = {"stg_events"} | SESSIONS_AND_AFTER
+ALL = {"stg_events_checked"} | STAGED_AND_AFTER
 GOALS = {"int_goal_completions", "fct_sessions", "int_funnel_events_ordered", "int_funnel_attempts"}
 FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts"}
 SESSIONS_ONLY = {"fct_sessions"}
@@ -118,7 +122,7 @@ STEPS = [
     ),
     Step(
         "channel, referrer and segment rules",
-        ALL,
+        STAGED_AND_AFTER,
         seeds={
             "channel_rules": replace("100,Referral,", "100,Partner Sites,"),
             "referrer_sources": replace(
@@ -238,17 +242,18 @@ SETTING_REBUILDS = {
     "micro_conversions__raw_events_relation": ("generated.other_events", ALL),
     "micro_conversions__raw_events_format": ("segment", ALL),
     "micro_conversions__ga4_revenue_column": ("purchase_revenue", ALL),
-    "micro_conversions__session_timeout_minutes": (45, ALL),
-    "micro_conversions__split_sessions_at_midnight": (True, ALL),
+    "micro_conversions__session_timeout_minutes": (45, SESSIONS_AND_AFTER),
+    "micro_conversions__split_sessions_at_midnight": (True, SESSIONS_AND_AFTER),
     "micro_conversions__session_time_zone": ("Europe/Paris", set()),
-    "micro_conversions__split_sessions_on_new_source": (True, ALL),
-    "micro_conversions__use_tracker_session_id": (True, ALL),
-    "micro_conversions__exclude_bot_events": (False, ALL),
+    "micro_conversions__split_sessions_on_new_source": (True, SESSIONS_AND_AFTER),
+    "micro_conversions__use_tracker_session_id": (True, SESSIONS_AND_AFTER),
+    "micro_conversions__exclude_bot_events": (False, SESSIONS_AND_AFTER),
     "micro_conversions__min_event_at": ("2020-01-01", ALL),
     "micro_conversions__max_future_skew_hours": (48, ALL),
-    "micro_conversions__allowed_query_parameters": (["utm_source"], ALL),
-    "micro_conversions__internal_hosts": (["partner.example.org"], ALL),
-    "micro_conversions__bot_user_agent_regex": ("bot|crawl", ALL),
+    "micro_conversions__staging_lookback_hours": (6, set()),
+    "micro_conversions__allowed_query_parameters": (["utm_source"], STAGED_AND_AFTER),
+    "micro_conversions__internal_hosts": (["partner.example.org"], STAGED_AND_AFTER),
+    "micro_conversions__bot_user_agent_regex": ("bot|crawl", STAGED_AND_AFTER),
     "micro_conversions__engaged_min_seconds": (30, SESSIONS_ONLY),
     "micro_conversions__engaged_min_page_views": (3, SESSIONS_ONLY),
     "micro_conversions__default_intent": ("wandering", SESSIONS_ONLY),
@@ -272,8 +277,11 @@ SEED_REBUILDS = {
     "funnels": (replace(",604800", ",3600"), FUNNELS),
     "funnel_steps": (replace("checkout,2,Added to cart,add_to_cart", "checkout,2,Cart,add_to_cart"), FUNNELS),
     "funnel_exclusions": (replace("checkout,contact_form,2,4", "checkout,contact_form,1,4"), FUNNELS),
-    "channel_rules": (replace("100,Referral,", "100,Partner Sites,"), ALL),
-    "referrer_sources": (replace("11,(^|\\.)bing\\.com$,bing,organic", "11,(^|\\.)bing\\.com$,msn,organic"), ALL),
+    "channel_rules": (replace("100,Referral,", "100,Partner Sites,"), STAGED_AND_AFTER),
+    "referrer_sources": (
+        replace("11,(^|\\.)bing\\.com$,bing,organic", "11,(^|\\.)bing\\.com$,msn,organic"),
+        STAGED_AND_AFTER,
+    ),
     "visitor_segments": (replace("Reached a macro goal", "Bought something"), set()),
 }
 
@@ -328,7 +336,7 @@ def test_each_setting_rebuilds_exactly_its_models(planner, name):
 def test_the_time_zone_rebuilds_sessions_when_they_split_at_midnight(planner):
     _, plan = planner
     midnight = {"micro_conversions__split_sessions_at_midnight": True}
-    assert plan({**midnight, "micro_conversions__session_time_zone": "Europe/Paris"}) == ALL
+    assert plan({**midnight, "micro_conversions__session_time_zone": "Europe/Paris"}) == SESSIONS_AND_AFTER
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,8 @@ from micro_conversions.dbt_runner import PROJECT_DIR, close_duckdb_connections, 
 RAW_RELATION = "business.raw_events"
 # The incremental models under the public marts, compared too.
 INCREMENTAL_INTERMEDIATES = [
+    "stg_events_checked",
+    "stg_events",
     "int_events_sessionized",
     "int_sessions_aggregated",
     "int_funnel_events_ordered",
