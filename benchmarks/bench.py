@@ -19,6 +19,7 @@ machine is shared, so figures are compared as ratios within one run.
     make bench                                     # 10M events
     make bench BENCH_ARGS='--events 1000000'
     .venv/bin/python benchmarks/bench.py --events 100000000 --skip-reference-repeats
+    make bench BENCH_ARGS='--engine spark --events 200000'   # the local Spark session against DuckDB
 """
 
 from __future__ import annotations
@@ -140,7 +141,9 @@ def run_reference(database: Path) -> str:
     return "\n".join(f"reference {what}: {n:,}" for what, n in rows)
 
 
-def dbt_step(label: str, project: Path, work: Path, database: Path, *extra: str) -> Step:
+def dbt_step(
+    label: str, project: Path, work: Path, database: Path, *extra: str, env_extra: dict[str, str] | None = None
+) -> Step:
     target = work / "target"
     shutil.rmtree(target, ignore_errors=True)
     command = [
@@ -162,6 +165,7 @@ def dbt_step(label: str, project: Path, work: Path, database: Path, *extra: str)
         "MC_DUCKDB_PATH": str(database),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_LOG_PATH": str(work / "logs"),
+        **(env_extra or {}),
     }
     step = run_measured(label, command, env=env, cwd=project)
     results = json.loads((target / "run_results.json").read_text())["results"]
@@ -170,6 +174,77 @@ def dbt_step(label: str, project: Path, work: Path, database: Path, *extra: str)
     }
     step.tests_seconds = sum(r["execution_time"] for r in results if r["unique_id"].startswith("test."))
     return step
+
+
+def spark_settings(spark_dir: Path) -> dict[str, str]:
+    """The local Spark session's settings, as profiles.yml gives them to dbt-spark."""
+    return {
+        "spark.sql.warehouse.dir": f"{spark_dir}/warehouse",
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={spark_dir}/metastore",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+    }
+
+
+def load_spark(parquet: Path, spark_dir: Path) -> None:
+    """In a child process: the events as the Spark table generated.raw_events, in the warehouse and
+    metastore the dbt build then opens."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in spark_settings(spark_dir).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sql("create database if not exists generated")
+    spark.read.parquet(str(parquet)).write.mode("overwrite").saveAsTable("generated.raw_events")
+    spark.stop()
+
+
+def run_spark(args: argparse.Namespace, work: Path) -> int:
+    """The full build on the local Spark session against the DuckDB build and the reference, on
+    the same generated events (Spark rebuilds its event tables on every run: no incremental step)."""
+    start = time.perf_counter()
+    table, _, _ = generate(Params(people=max(1, math.ceil(args.events / ROWS_PER_PERSON)), seed=args.seed))
+    parquet = work / "events.parquet"
+    write(table, parquet)
+    database, reference_db = work / "bench.duckdb", work / "reference.duckdb"
+    for path, relation in ((database, "generated.raw_events"), (reference_db, "raw_events")):
+        path.unlink(missing_ok=True)
+        with duckdb.connect(str(path)) as con:
+            if "." in relation:
+                con.execute("create schema generated")
+            con.execute(f"create table {relation} as select * from read_parquet('{parquet}')")
+    spark_dir = work / "spark"
+    shutil.rmtree(spark_dir, ignore_errors=True)
+    run_measured(
+        "load into Spark",
+        [str(BIN / "python"), str(Path(__file__).resolve()), "--spark-load", str(parquet), str(spark_dir)],
+    )
+    print(f"raw rows: {table.num_rows:,}; generated and loaded in {time.perf_counter() - start:.0f} s", flush=True)
+    shutil.rmtree(work / "project", ignore_errors=True)
+    project = copy_project(work / "project")
+    spark_env = {"MC_TARGET": "spark", "MC_SPARK_DIR": str(spark_dir), "SPARK_LOCAL_IP": "127.0.0.1"}
+
+    steps = [run_measured("reference script (before)", reference_command(reference_db))]
+    steps.append(dbt_step("dbt build, full, DuckDB", project, work, database))
+    steps.append(dbt_step("dbt build, full, Spark (local session)", project, work, database, env_extra=spark_env))
+    steps.append(run_measured("reference script (after)", reference_command(reference_db)))
+    anchor = (steps[0].seconds + steps[-1].seconds) / 2
+    duckdb_build = steps[1].seconds
+    print()
+    print("| run | seconds | peak memory (MiB) | / reference | / DuckDB build |")
+    print("|---|---|---|---|---|")
+    for step in steps:
+        print(
+            f"| {step.label} | {step.seconds:.1f} | {step.peak_mib:,.0f} | "
+            f"{step.seconds / anchor:.2f} | {step.seconds / duckdb_build:.2f} |"
+        )
+    for step in steps:
+        if step.models:
+            print_profile(step)
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 def print_profile(step: Step, top: int = 8) -> None:
@@ -198,18 +273,31 @@ def main() -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="default: a new temporary folder, removed after")
     ap.add_argument("--skip-reference-repeats", action="store_true", help="run the reference once, first")
     ap.add_argument("--full-build-only", action="store_true", help="stop after the full build")
+    ap.add_argument("--no-reference", action="store_true", help="skip the reference script (ratios not printed)")
     ap.add_argument(
         "--reuse-data", action="store_true", help="with --workdir: reuse the events an earlier run generated there"
     )
+    ap.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="spark: the full build on the local Spark session against DuckDB's (use a small --events)",
+    )
     ap.add_argument("--reference-only", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--spark-load", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.reference_only:
         print(run_reference(args.reference_only))
+        return 0
+    if args.spark_load:
+        load_spark(*args.spark_load)
         return 0
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="mc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"machine: {describe_machine()}", flush=True)
+    if args.engine == "spark":
+        return run_spark(args, work)
     start = time.perf_counter()
     pristine = work / "pristine.duckdb"
     if args.reuse_data and pristine.exists():
@@ -235,6 +323,8 @@ def main() -> int:
     references: list[Step] = []
 
     def reference(label: str) -> None:
+        if args.no_reference:
+            return
         step = run_measured(label, reference_command(reference_db))
         references.append(step)
         steps.append(step)
@@ -261,9 +351,9 @@ def main() -> int:
         if not args.skip_reference_repeats:
             reference("reference script (at the end)")
 
-    anchor = sum(s.seconds for s in references) / len(references)
+    anchor = sum(s.seconds for s in references) / len(references) if references else math.nan
     print()
-    print(references[0].output.strip())
+    print(references[0].output.strip() if references else "reference script: not run")
     print()
     print("| run | seconds | peak memory (MiB) | / reference | / full build |")
     print("|---|---|---|---|---|")
