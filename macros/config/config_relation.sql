@@ -51,7 +51,9 @@
         {{ return(micro_conversions.node_relation(name, setting_name)) }}
     {%- endif -%}
     {%- if parts | length == 2 -%}
-        {{ return(api.Relation.create(database=target.database, schema=parts[0], identifier=parts[1])) }}
+        {#- Spark targets have no database. -#}
+        {{ return(api.Relation.create(database=target.database if target.database is defined else none,
+            schema=parts[0], identifier=parts[1])) }}
     {%- elif parts | length == 3 -%}
         {{ return(api.Relation.create(database=parts[0], schema=parts[1], identifier=parts[2])) }}
     {%- endif -%}
