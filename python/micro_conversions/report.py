@@ -25,6 +25,14 @@ def _pct(value) -> str:
 def data_quality(work: duckdb.DuckDBPyConnection) -> list[str]:
     """Raw-row reconciliation and quarantine, from the working database (not published)."""
     one = lambda sql: work.sql(sql).fetchone()  # noqa: E731
+    staging = {"stg_events_checked", "stg_events", "stg_events_quarantine"}
+    present = {row[0] for row in work.sql("select table_name from information_schema.tables").fetchall()}
+    if not staging <= present:
+        return [
+            "Raw rows: not reconciled (the working database has no staging tables: "
+            + ", ".join(sorted(staging - present))
+            + " missing)"
+        ]
     raw, staged, dups, quarantined = one(
         """
         select

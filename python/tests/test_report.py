@@ -88,8 +88,17 @@ def _expected_marks(path) -> dict[str, dict]:
     return expected
 
 
-def test_html_report_renders_offline_with_every_chart_drawn(published, report_run, tmp_path):
+def test_a_working_database_without_staging_is_named_not_fatal(published, capsys, tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    args = ["--published", str(published / "published" / "marts.duckdb"), "--database", str(empty)]
+    assert mc_report(args) == 0
+    assert "Raw rows: not reconciled (the working database has no staging tables" in capsys.readouterr().out
+
+
+def test_html_report_renders_offline_with_every_chart_drawn(published, report_run, tmp_path, monkeypatch):
     _need_chromium()
+    monkeypatch.delenv("MC_DUCKDB_PATH", raising=False)
     marts = published / "published" / "marts.duckdb"
     assert mc_report(["--published", str(marts), "--html", str(report_run)]) == 0
     # The page's own tags (scripts are inline; plotly.js's source mentions map-tile sites it never
