@@ -109,10 +109,11 @@
     {{ return(contract | select('in', names) | list) }}
 {%- endmacro %}
 
-{#- `column` of the raw relation as text, or a typed null when the relation does not have it. -#}
-{% macro raw_text_column(column, present) -%}
+{#- `column` of the raw relation (qualified by `relation_alias` when given) as text, or a typed null
+    when the relation does not have it. -#}
+{% macro raw_text_column(column, present, relation_alias=none) -%}
     {%- if column in present -%}
-        cast({{ column }} as {{ dbt.type_string() }})
+        cast({{ relation_alias ~ '.' if relation_alias }}{{ column }} as {{ dbt.type_string() }})
     {%- else -%}
         cast(null as {{ dbt.type_string() }})
     {%- endif -%}

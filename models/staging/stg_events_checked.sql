@@ -10,36 +10,103 @@
     copy kept from an earlier run (that one was loaded before the window): a restaged copy's rank
     is the number of valid copies kept plus its rank among the copies in the window, the rank a
     full rebuild gives it.
+
+    The raw rows are read three times, each time only as wide as needed: two columns to find the
+    event ids seen more than once (`window_ids`), every column of the rows with a single copy,
+    and every column of the few rows with copies, which alone are sorted. `checked` is inlined
+    into both of its readers (`not_materialized`), so that neither holds every row as text.
 -#}
 {%- set raw = micro_conversions.raw_events_relation() -%}
 {#- The contract's empty template seed: the column set of this model's unit tests. -#}
 {%- do ref('raw_event_contract') -%}
 {%- set extra_columns = micro_conversions.extra_columns(raw, micro_conversions.raw_event_contract_columns()) -%}
 {%- set present = micro_conversions.present_contract_columns(raw) -%}
-{#- The rows kept from earlier runs: this table, after the pre-hook deleted the window's rows;
-    none when every row is staged. -#}
+{%- set output_columns = [
+    'event_id', 'event_at_text', 'visitor_id', 'user_id', 'event_name', 'page_url', 'referrer_url',
+    'user_agent', 'device_category', 'revenue_text', 'percent_scrolled_text', 'loaded_at_text',
+    'tracker_session_id'] + extra_columns + [
+    'event_at', 'loaded_at', 'is_revenue_out_of_range', 'revenue', 'percent_scrolled', 'quarantine_reason'] -%}
+{#- The valid rows kept from earlier runs whose event id has a row in this run's window: this
+    table, after the pre-hook deleted the window's rows; none when every row is staged. -#}
 {%- if window.incremental and not window.rebuild_in_full -%}
-    {%- set kept_rows = this -%}
+    {%- set kept_rows -%}
+        (
+            select kept.event_id
+            from {{ this }} as kept
+            where kept.quarantine_reason is null
+                and kept.event_id in (select window_ids.event_id from window_ids)
+        ) as kept_rows
+    {%- endset -%}
 {%- else -%}
     {%- set kept_rows -%}
         (
-            select
-                cast(null as {{ dbt.type_string() }}) as event_id,
-                cast(null as {{ dbt.type_string() }}) as quarantine_reason
+            select cast(null as {{ dbt.type_string() }}) as event_id
             where 1 = 0
-        ) as nothing_kept
+        ) as kept_rows
     {%- endset -%}
 {%- endif %}
 
 with
 
-raw_events as (
+-- The event ids of the raw rows this run stages, with their number of rows (valid or not).
+window_ids as (
 
-    select * from {{ raw }}
+    select
+        event_id,
+        count(*) as window_rows
+    from (
+        select
+            nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id,
+            {{ micro_conversions.parse_timestamp_utc(
+                "nullif(trim(" ~ micro_conversions.raw_text_column('loaded_at', present) ~ "), '')") }} as loaded_at
+        from {{ raw }}
+    ) as raw_ids
+    where event_id is not null
+        and {{ micro_conversions.is_in_staging_window('loaded_at', window) }}
+    group by event_id
 
 ),
 
-as_text as (
+-- Valid copies of an event id kept from earlier runs (loaded before this run's window).
+earlier_copies as (
+
+    select
+        event_id,
+        count(*) as earlier_valid_copies
+    from {{ kept_rows }}
+    group by event_id
+
+),
+
+-- Event ids with more than one row, counting the valid copies kept from earlier runs: only
+-- their rows need ranking (a sort of the few duplicated rows, not of every row).
+duplicated_event_ids as (
+
+    select
+        window_ids.event_id,
+        coalesce(earlier_copies.earlier_valid_copies, 0) as earlier_valid_copies
+    from window_ids
+    left join earlier_copies
+        on window_ids.event_id = earlier_copies.event_id
+    where window_ids.window_rows + coalesce(earlier_copies.earlier_valid_copies, 0) > 1
+
+),
+
+-- Every raw row, with the number of valid copies of its event id kept from earlier runs when
+-- the id has more than one row (null when it has one).
+raw_events as {{ micro_conversions.not_materialized() }} (
+
+    select
+        raw_rows.*,
+        duplicated_event_ids.earlier_valid_copies
+    from {{ raw }} as raw_rows
+    left join duplicated_event_ids
+        on nullif(trim({{ micro_conversions.raw_text_column('event_id', present, 'raw_rows') }}), '')
+            = duplicated_event_ids.event_id
+
+),
+
+as_text as {{ micro_conversions.not_materialized() }} (
 
     select
         nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id,
@@ -57,12 +124,13 @@ as_text as (
         nullif(trim({{ micro_conversions.raw_text_column('tracker_session_id', present) }}), '') as tracker_session_id
     {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
-        {%- endfor %}
+        {%- endfor %},
+        earlier_valid_copies
     from raw_events
 
 ),
 
-parsed as (
+parsed as {{ micro_conversions.not_materialized() }} (
 
     select
         *,
@@ -80,7 +148,7 @@ parsed as (
 
 ),
 
-checked as (
+checked as {{ micro_conversions.not_materialized() }} (
 
     select
         *,
@@ -111,51 +179,29 @@ checked as (
 
 ),
 
--- Valid copies of an event id kept from earlier runs (loaded before this run's window).
-earlier_copies as (
+-- Rows whose event id has a single row, and rows breaking the contract: no rank to compute.
+single_copies as (
 
     select
-        event_id,
-        count(*) as earlier_valid_copies
-    from {{ kept_rows }}
-    where quarantine_reason is null
-        and event_id in (
-            select window_rows.event_id
-            from checked as window_rows
-            where window_rows.quarantine_reason is null
-        )
-    group by event_id
-
-),
-
--- Event ids with more than one valid copy, counting those kept from earlier runs: only their
--- copies need ranking (a sort of the few duplicated rows, not of every row).
-duplicated_event_ids as (
-
-    select
-        window_copies.event_id,
-        coalesce(earlier_copies.earlier_valid_copies, 0) as earlier_valid_copies
-    from (
-        select
-            event_id,
-            count(*) as window_copies
-        from checked
-        where quarantine_reason is null
-        group by event_id
-    ) as window_copies
-    left join earlier_copies
-        on window_copies.event_id = earlier_copies.event_id
-    where window_copies.window_copies + coalesce(earlier_copies.earlier_valid_copies, 0) > 1
+        {%- for column in output_columns %}
+        checked.{{ adapter.quote(column) if column in extra_columns else column }},
+        {%- endfor %}
+        case when checked.quarantine_reason is null then 1 end as event_id_rank
+    from checked
+    where checked.earlier_valid_copies is null
+        or checked.quarantine_reason is not null
 
 ),
 
 ranked_copies as (
 
     select
-        checked.*,
+        {%- for column in output_columns %}
+        checked.{{ adapter.quote(column) if column in extra_columns else column }},
+        {%- endfor %}
         -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
         -- makes the choice deterministic when copies arrived at the same time.
-        duplicated_event_ids.earlier_valid_copies + row_number() over (
+        checked.earlier_valid_copies + row_number() over (
             partition by checked.event_id
             order by
                 checked.loaded_at asc nulls last,
@@ -169,28 +215,22 @@ ranked_copies as (
                 checked.device_category asc nulls last,
                 checked.revenue_text asc nulls last,
                 checked.percent_scrolled_text asc nulls last,
-                checked.tracker_session_id asc nulls last
+                checked.tracker_session_id asc nulls last,
+                -- The same instants written differently: copies that differ in any contract
+                -- column never tie (extra columns are not compared: they may have no order).
+                checked.event_at_text asc,
+                checked.loaded_at_text asc nulls last
         ) as event_id_rank
     from checked
-    inner join duplicated_event_ids
-        on checked.event_id = duplicated_event_ids.event_id
-    where checked.quarantine_reason is null
+    where checked.earlier_valid_copies is not null
+        and checked.quarantine_reason is null
 
 ),
 
 ranked as (
 
-    select
-        checked.*,
-        case when checked.quarantine_reason is null then 1 end as event_id_rank
-    from checked
-    left join duplicated_event_ids
-        on checked.event_id = duplicated_event_ids.event_id
-    where checked.quarantine_reason is not null
-        or duplicated_event_ids.event_id is null
-
+    select * from single_copies
     union all
-
     select * from ranked_copies
 
 )
