@@ -121,11 +121,11 @@ as_text as {{ micro_conversions.not_materialized() }} (
         nullif(trim({{ micro_conversions.raw_text_column('revenue', present) }}), '') as revenue_text,
         nullif(trim({{ micro_conversions.raw_text_column('percent_scrolled', present) }}), '') as percent_scrolled_text,
         nullif(trim({{ micro_conversions.raw_text_column('loaded_at', present) }}), '') as loaded_at_text,
-        nullif(trim({{ micro_conversions.raw_text_column('tracker_session_id', present) }}), '') as tracker_session_id
+        nullif(trim({{ micro_conversions.raw_text_column('tracker_session_id', present) }}), '') as tracker_session_id,
+        earlier_valid_copies
     {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
-        {%- endfor %},
-        earlier_valid_copies
+        {%- endfor %}
     from raw_events
 
 ),
@@ -184,7 +184,7 @@ single_copies as (
 
     select
         {%- for column in output_columns %}
-        checked.{{ adapter.quote(column) if column in extra_columns else column }},
+            checked.{{ adapter.quote(column) if column in extra_columns else column }},
         {%- endfor %}
         case when checked.quarantine_reason is null then 1 end as event_id_rank
     from checked
@@ -197,7 +197,7 @@ ranked_copies as (
 
     select
         {%- for column in output_columns %}
-        checked.{{ adapter.quote(column) if column in extra_columns else column }},
+            checked.{{ adapter.quote(column) if column in extra_columns else column }},
         {%- endfor %}
         -- Valid rows sharing an event_id: the first loaded is kept; the rest of the order only
         -- makes the choice deterministic when copies arrived at the same time.
