@@ -207,9 +207,9 @@ final as (
         {%- for k in steps %},
             matches_step_{{ k }},
             {%- if k <= shape.steps %}
-            min(case when matches_step_{{ k }} = 1 then ordinal end) over (
-                partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
-            ) as next_step_{{ k }},
+            {{ micro_conversions.next_value(
+                'case when matches_step_' ~ k ~ ' = 1 then ordinal end', 'funnel_id, actor_id', 'ordinal') }}
+                as next_step_{{ k }},
             sum(matches_step_{{ k }}) over (
                 partition by funnel_id, actor_id order by ordinal rows between unbounded preceding and current row
             ) as events_through_step_{{ k }}
@@ -220,12 +220,12 @@ final as (
         {%- endfor %}
         {%- for j in exclusions %},
             {%- if j <= shape.exclusions %}
-            min(case when matches_exclusion_{{ j }} = 1 then ordinal end) over (
-                partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
-            ) as next_exclusion_{{ j }},
-            min(case when matches_exclusion_{{ j }} = 1 then event_at end) over (
-                partition by funnel_id, actor_id order by ordinal rows between 1 following and unbounded following
-            ) as next_exclusion_{{ j }}_at
+            {{ micro_conversions.next_value(
+                'case when matches_exclusion_' ~ j ~ ' = 1 then ordinal end', 'funnel_id, actor_id', 'ordinal') }}
+                as next_exclusion_{{ j }},
+            {{ micro_conversions.next_value(
+                'case when matches_exclusion_' ~ j ~ ' = 1 then event_at end', 'funnel_id, actor_id', 'ordinal') }}
+                as next_exclusion_{{ j }}_at
             {%- else %}
             cast(null as {{ dbt.type_bigint() }}) as next_exclusion_{{ j }},
             cast(null as {{ dbt.type_timestamp() }}) as next_exclusion_{{ j }}_at
