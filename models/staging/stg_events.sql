@@ -215,11 +215,26 @@ pair_attributes as (
 
     select
         sources.*,
-        coalesce(channels.channel, 'Unassigned') as channel
+        coalesce(channels.channel, 'Unassigned') as channel,
+        row_number() over (order by sources.page_url_key, sources.referrer_url_key) as pair_id
     from sources
     left join channels
         on sources.traffic_source = channels.traffic_source
             and sources.traffic_medium = channels.traffic_medium
+
+),
+
+-- The pair of each event is found by a narrow key first, its attributes then by that key: the
+-- joins that read every event build their hash tables on the distinct pairs, never on the
+-- events (with the wide attributes in one join, DuckDB's estimates made it build on the events,
+-- which at 100 M rows spills gigabytes).
+pair_keys as (
+
+    select
+        page_url_key,
+        referrer_url_key,
+        pair_id
+    from pair_attributes
 
 ),
 
@@ -265,9 +280,11 @@ final as (
         events.tracker_session_id
     {{ micro_conversions.trailing_columns(extra_columns, 'events.') }}
     from valid_events as events
-    inner join pair_attributes as pairs
-        on coalesce(events.page_url, '') = pairs.page_url_key
-            and coalesce(events.referrer_url, '') = pairs.referrer_url_key
+    inner join pair_keys
+        on coalesce(events.page_url, '') = pair_keys.page_url_key
+            and coalesce(events.referrer_url, '') = pair_keys.referrer_url_key
+    left join pair_attributes as pairs
+        on pair_keys.pair_id = pairs.pair_id
     left join user_agents as agents
         on coalesce(events.user_agent, '') = agents.user_agent_key
             and coalesce(events.device_category, '') = agents.device_category_key
