@@ -231,20 +231,26 @@ def run_spark(args: argparse.Namespace, work: Path) -> int:
     steps.append(run_measured("reference script (after)", reference_command(reference_db)))
     anchor = (steps[0].seconds + steps[-1].seconds) / 2
     duckdb_build = steps[1].seconds
+    print_results(steps, anchor, duckdb_build, "DuckDB build")
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def print_results(steps: list[Step], anchor: float, base: float, base_label: str) -> None:
+    """The table of runs (seconds, peak memory, ratios to the reference and to `base`), then the
+    slowest models of each build."""
     print()
-    print("| run | seconds | peak memory (MiB) | / reference | / DuckDB build |")
+    print(f"| run | seconds | peak memory (MiB) | / reference | / {base_label} |")
     print("|---|---|---|---|---|")
     for step in steps:
         print(
             f"| {step.label} | {step.seconds:.1f} | {step.peak_mib:,.0f} | "
-            f"{step.seconds / anchor:.2f} | {step.seconds / duckdb_build:.2f} |"
+            f"{step.seconds / anchor:.2f} | {step.seconds / base:.2f} |"
         )
     for step in steps:
         if step.models:
             print_profile(step)
-    if args.workdir is None:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
 
 
 def print_profile(step: Step, top: int = 8) -> None:
@@ -356,17 +362,7 @@ def main() -> int:
     anchor = sum(s.seconds for s in references) / len(references) if references else math.nan
     print()
     print(references[0].output.strip() if references else "reference script: not run")
-    print()
-    print("| run | seconds | peak memory (MiB) | / reference | / full build |")
-    print("|---|---|---|---|---|")
-    for step in steps:
-        print(
-            f"| {step.label} | {step.seconds:.1f} | {step.peak_mib:,.0f} | "
-            f"{step.seconds / anchor:.2f} | {step.seconds / full.seconds:.2f} |"
-        )
-    for step in steps:
-        if step.models:
-            print_profile(step)
+    print_results(steps, anchor, full.seconds, "full build")
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
