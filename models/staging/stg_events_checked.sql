@@ -11,10 +11,11 @@
     is the number of valid copies kept plus its rank among the copies in the window, the rank a
     full rebuild gives it.
 
-    The raw rows are read three times, each time only as wide as needed: two columns to find the
-    event ids seen more than once (`window_ids`), every column of the rows with a single copy,
-    and every column of the few rows with copies, which alone are sorted. `checked` is inlined
-    into both of its readers (`not_materialized`), so that neither holds every row as text.
+    The raw rows are read three times, each time only as wide as needed: the event id to find the
+    ids seen more than once (`window_ids`), every column of the rows with a single copy, and
+    every column of the few rows with copies, which alone are sorted. The CTEs that check a row
+    are inlined into both of their readers (`cte_materialization`), so that neither holds every
+    row as text; an incremental run holds its window's raw rows once instead (they are few).
 -#}
 {%- set raw = micro_conversions.raw_events_relation() -%}
 {#- The contract's empty template seed: the column set of this model's unit tests. -#}
@@ -48,21 +49,28 @@
 
 with
 
+-- The raw rows this run stages: every row, or in an incremental run the rows of its load window,
+-- which are few and held once (the load time of every raw row is then parsed once).
+window_rows as {{ micro_conversions.cte_materialization(window.incremental and not window.rebuild_in_full) }} (
+
+    select *
+    from {{ raw }}
+    where {{ micro_conversions.is_in_staging_window(micro_conversions.parse_timestamp_utc(
+        "nullif(trim(" ~ micro_conversions.raw_text_column('loaded_at', present) ~ "), '')"), window) }}
+
+),
+
 -- The event ids of the raw rows this run stages, with their number of rows (valid or not).
 window_ids as (
 
     select
         event_id,
-        count(*) as window_rows
+        count(*) as rows_in_window
     from (
-        select
-            nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id,
-            {{ micro_conversions.parse_timestamp_utc(
-                "nullif(trim(" ~ micro_conversions.raw_text_column('loaded_at', present) ~ "), '')") }} as loaded_at
-        from {{ raw }}
+        select nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id
+        from window_rows
     ) as raw_ids
     where event_id is not null
-        and {{ micro_conversions.is_in_staging_window('loaded_at', window) }}
     group by event_id
 
 ),
@@ -88,25 +96,25 @@ duplicated_event_ids as (
     from window_ids
     left join earlier_copies
         on window_ids.event_id = earlier_copies.event_id
-    where window_ids.window_rows + coalesce(earlier_copies.earlier_valid_copies, 0) > 1
+    where window_ids.rows_in_window + coalesce(earlier_copies.earlier_valid_copies, 0) > 1
 
 ),
 
 -- Every raw row, with the number of valid copies of its event id kept from earlier runs when
 -- the id has more than one row (null when it has one).
-raw_events as {{ micro_conversions.not_materialized() }} (
+raw_events as {{ micro_conversions.cte_materialization(false) }} (
 
     select
         raw_rows.*,
         duplicated_event_ids.earlier_valid_copies
-    from {{ raw }} as raw_rows
+    from window_rows as raw_rows
     left join duplicated_event_ids
         on nullif(trim({{ micro_conversions.raw_text_column('event_id', present, 'raw_rows') }}), '')
             = duplicated_event_ids.event_id
 
 ),
 
-as_text as {{ micro_conversions.not_materialized() }} (
+as_text as {{ micro_conversions.cte_materialization(false) }} (
 
     select
         nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id,
@@ -130,7 +138,7 @@ as_text as {{ micro_conversions.not_materialized() }} (
 
 ),
 
-parsed as {{ micro_conversions.not_materialized() }} (
+parsed as {{ micro_conversions.cte_materialization(false) }} (
 
     select
         *,
@@ -148,7 +156,7 @@ parsed as {{ micro_conversions.not_materialized() }} (
 
 ),
 
-checked as {{ micro_conversions.not_materialized() }} (
+checked as {{ micro_conversions.cte_materialization(false) }} (
 
     select
         *,
@@ -175,7 +183,6 @@ checked as {{ micro_conversions.not_materialized() }} (
             when percent_scrolled < 0 or percent_scrolled > 100 then 'percent_scrolled_out_of_range'
         end as quarantine_reason
     from parsed
-    where {{ micro_conversions.is_in_staging_window('loaded_at', window) }}
 
 ),
 
