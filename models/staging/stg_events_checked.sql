@@ -29,7 +29,9 @@
     'event_at', 'loaded_at', 'is_revenue_out_of_range', 'revenue', 'percent_scrolled', 'quarantine_reason'] -%}
 {#- The valid rows kept from earlier runs whose event id has a row in this run's window: this
     table, after the pre-hook deleted the window's rows; none when every row is staged. -#}
-{%- if window.incremental and not window.rebuild_in_full -%}
+{#- An incremental run restages only its load window: few rows, held once. -#}
+{%- set restages_window = window.incremental and not window.rebuild_in_full -%}
+{%- if restages_window -%}
     {%- set kept_rows -%}
         (
             select kept.event_id
@@ -51,7 +53,7 @@ with
 
 -- The raw rows this run stages: every row, or in an incremental run the rows of its load window,
 -- which are few and held once (the load time of every raw row is then parsed once).
-window_rows as {{ micro_conversions.cte_materialization(window.incremental and not window.rebuild_in_full) }} (
+window_rows as {{ micro_conversions.cte_materialization(restages_window) }} (
 
     select *
     from {{ raw }}
