@@ -3,17 +3,19 @@
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02
 {#
-    One row per funnel x actor x event that matters to the funnel (grain: funnel_id, actor_id,
-    ordinal): events matching a step or exclusion goal of the funnel, or, for a strict funnel,
-    every event of an actor with at least one step-1 event (any other event breaks a strict
-    funnel; an actor without a step-1 event starts no attempt). The actor is the session (scope
-    `session`) or the person: the stitched user id, else the visitor id (scope `visitor`).
+    One row per funnel x actor x event matching a step or exclusion goal of the funnel (grain:
+    funnel_id, actor_id, ordinal). The actor is the session (scope `session`) or the person: the
+    stitched user id, else the visitor id (scope `visitor`).
 
     `ordinal` orders an actor's events by time; events at the same time are ordered by the
     lowest step they match (so different events at the same timestamp count as in order), then
-    by event id. `next_step_k` is the ordinal of the next event after this one that matches step
-    k, `next_exclusion_j` / `next_exclusion_j_at` of the next event of exclusion rule j, and
-    `events_through_step_k` counts the actor's events matching step k up to this one: together
+    by event id. Ordered and unordered funnels number only the funnel's goal events (1, 2, 3 ...).
+    A strict funnel numbers every event of an actor with at least one step-1 event (any other
+    event breaks the chain; an actor without a step-1 event starts no attempt) and keeps only
+    the goal events: its ordinals have gaps, and "the very next event" is the one at ordinal + 1,
+    which is in the stream only when it matches a goal of the funnel. `next_step_k` is the
+    ordinal of the next event after this one that matches step k, `next_exclusion_j` /
+    `next_exclusion_j_at` of the next event of exclusion rule j, and `events_through_step_k` counts the actor's events matching step k up to this one: together
     they let every attempt be followed with equi-joins and windows, in time linear in events.
     Only the steps and exclusion rules some configured funnel has are computed
     (`configured_funnel_shape`); the columns of the others are 0 or null.
@@ -47,6 +49,15 @@
             {{ 'coalesce(flags.matches_exclusion_' ~ j ~ ', 0)' if j <= shape.exclusions else '0' }}
                 as matches_exclusion_{{ j }}
         {%- endfor %}
+{%- endset -%}
+{%- set stream_column_names = ['funnel_id', 'actor_id', 'event_id', 'event_at', 'session_id', 'first_step'] -%}
+{%- for k in steps %}{% do stream_column_names.append('matches_step_' ~ k) %}{% endfor -%}
+{%- for j in exclusions %}{% do stream_column_names.append('matches_exclusion_' ~ j) %}{% endfor -%}
+{%- set ordinal -%}
+        row_number() over (
+            partition by funnel_id, actor_id
+            order by event_at, coalesce(first_step, {{ micro_conversions.max_funnel_steps() + 1 }}), event_id
+        ) as ordinal
 {%- endset -%}
 
 with
@@ -159,7 +170,9 @@ strict_funnel_events as (
 
 all_events as (
 
-    select {{ stream_columns }}
+    select
+        {{ stream_columns }},
+        flags.funnel_id is not null as is_funnel_goal_event
     from strict_funnel_events as events
     inner join strict_actors
         on events.strict_funnel_id = strict_actors.funnel_id
@@ -172,25 +185,39 @@ all_events as (
 
 ),
 
-funnel_stream as (
+-- Ordered and unordered funnels: the goal events numbered among themselves.
+matching_numbered as (
 
-    select * from matching_events
+    select
+        *,
+        {{ ordinal }}
+    from matching_events
     where {{ micro_conversions.is_affected('actor_id', unit) }}
-    union all
-    select * from all_events
+
+),
+
+-- Strict funnels: every event numbered, then only the goal events kept (the gaps stay).
+strict_numbered as (
+
+    select
+        *,
+        {{ ordinal }}
+    from all_events
     where {{ micro_conversions.is_affected('actor_id', unit) }}
 
 ),
 
 numbered as (
 
+    select * from matching_numbered
+    union all
     select
-        *,
-        row_number() over (
-            partition by funnel_id, actor_id
-            order by event_at, coalesce(first_step, {{ micro_conversions.max_funnel_steps() + 1 }}), event_id
-        ) as ordinal
-    from funnel_stream
+        {%- for column in stream_column_names %}
+        {{ column }},
+        {%- endfor %}
+        ordinal
+    from strict_numbered
+    where is_funnel_goal_event
 
 ),
 

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table: small (micro x macro goals), but a view would join every visitor's goals again
+    for the lift report and for its data test. -#}
 {#-
     One row per micro goal x macro goal (grain: micro_goal_id, macro_goal_id): the 2x2 table of
     visitors (with / without the micro goal x converted / not to the macro goal) and the macro

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table: dim_visitors, the journeys and the micro/macro tables all read it, and a view would
+    group every goal completion again for each reader and each data test. -#}
 {#-
     One row per visitor x goal the visitor reached (grain: visitor_id, goal_id), from the goal
     fact so every goal rule lives in one place.

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table: read by two reports and two data tests, each of which would rank every visitor's
+    goals again from a view. -#}
 {#-
     One row per visitor x step of the visitor's goal journey (grain: visitor_id, step_number).
     The journey is the visitor's distinct non-experimental goals in the order they were first
