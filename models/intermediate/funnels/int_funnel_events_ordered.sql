@@ -83,6 +83,10 @@ funnel_exclusions as (
 goal_events as (
 
     select * from {{ ref('int_goal_events_matched') }}
+    {%- if unit.incremental and not unit.rebuild_in_full %}
+    -- An incremental run flags only the events of the actors it rebuilds.
+    where event_id in (select events.event_id from {{ events }} as events)
+    {%- endif %}
 
 ),
 

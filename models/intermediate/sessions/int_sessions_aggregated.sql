@@ -9,20 +9,6 @@ events as (
 
 ),
 
-events_ranked as (
-
-    select
-        *,
-        case
-            when event_name = 'page_view' then row_number() over (
-                    partition by session_id, event_name = 'page_view'
-                    order by event_at desc, event_id desc
-                )
-        end as page_view_number_from_end
-    from events
-
-),
-
 sessions as (
 
     select
@@ -39,42 +25,56 @@ sessions as (
             max(case when page_view_number = 1 then page_path end),
             max(case when event_number = 1 then page_path end)
         ) as landing_page_path,
-        coalesce(
-            max(case when page_view_number_from_end = 1 then page_path end),
-            max(case when event_number = 1 then page_path end)
-        ) as exit_page_path,
+        max(case when event_number = 1 then page_path end) as first_event_page_path,
         -- Attribution and device come from the session's first event.
         max(case when event_number = 1 then channel end) as channel,
         max(case when event_number = 1 then traffic_source end) as traffic_source,
         max(case when event_number = 1 then traffic_medium end) as traffic_medium,
         max(case when event_number = 1 then traffic_campaign end) as traffic_campaign,
         max(case when event_number = 1 then device_category end) as device_category
-    from events_ranked
+    from events
     group by session_id
+
+),
+
+-- The last page view of a session is its page view numbered `page_views` (numbers run 1, 2, ...
+-- in the session): found with an equi-join, not another sort of the events.
+exit_pages as (
+
+    select
+        events.session_id,
+        events.page_path
+    from events
+    inner join sessions
+        on events.session_id = sessions.session_id
+            and events.page_view_number = sessions.page_views
+    where events.event_name = 'page_view'
 
 ),
 
 final as (
 
     select
-        session_id,
-        visitor_id,
-        user_id,
-        session_number,
-        session_start_at,
-        session_end_at,
-        {{ micro_conversions.seconds_between('session_start_at', 'session_end_at') }} as duration_seconds,
-        page_views,
-        event_count,
-        landing_page_path,
-        exit_page_path,
-        channel,
-        traffic_source,
-        traffic_medium,
-        traffic_campaign,
-        device_category,
+        sessions.session_id,
+        sessions.visitor_id,
+        sessions.user_id,
+        sessions.session_number,
+        sessions.session_start_at,
+        sessions.session_end_at,
+        {{ micro_conversions.seconds_between('sessions.session_start_at', 'sessions.session_end_at') }} as duration_seconds,
+        sessions.page_views,
+        sessions.event_count,
+        sessions.landing_page_path,
+        coalesce(exit_pages.page_path, sessions.first_event_page_path) as exit_page_path,
+        sessions.channel,
+        sessions.traffic_source,
+        sessions.traffic_medium,
+        sessions.traffic_campaign,
+        sessions.device_category,
         {{ micro_conversions.processed_at() }} as processed_at
     from sessions
+    left join exit_pages
+        on sessions.session_id = exit_pages.session_id
 
 )
 
