@@ -42,44 +42,30 @@ data_cutoff as (
 
 ),
 
--- For each step, the first attempt that reached it.
-first_reaching as (
-
-    select
-        funnel_id,
-        actor_id
-        {%- for k in steps %},
-            min(case when furthest_step >= {{ k }} then attempt_number end) as first_attempt_reaching_{{ k }}
-        {%- endfor %}
-    from attempts
-    group by funnel_id, actor_id
-
-),
-
+-- Each step's time from the first attempt (by start) that reached it. No second pass is needed:
+-- attempts start in time order and each step follows from the previous one's event (the next
+-- matching event, or the very next event), so of the attempts reaching step k the first has the
+-- earliest step k and step k - 1 times. The minimum over them is the first attempt's time.
 actors as (
 
     select
-        attempts.funnel_id,
-        attempts.actor_id,
+        funnel_id,
+        actor_id,
         count(*) as attempts,
-        max(attempts.furthest_step) as furthest_step,
-        max(case when attempts.is_excluded then 1 else 0 end) = 1 as is_excluded,
-        max(attempts.window_ends_at) as last_window_ends_at,
-        max(case when attempts.attempt_number = 1 then attempts.entry_session_id end) as entry_session_id
+        max(furthest_step) as furthest_step,
+        max(case when is_excluded then 1 else 0 end) = 1 as is_excluded,
+        max(window_ends_at) as last_window_ends_at,
+        max(case when attempt_number = 1 then entry_session_id end) as entry_session_id
         {%- for k in steps %},
-            max(case when attempts.attempt_number = first_reaching.first_attempt_reaching_{{ k }}
-                then attempts.step_{{ k }}_at end) as step_{{ k }}_at
+            min(case when furthest_step >= {{ k }} then step_{{ k }}_at end) as step_{{ k }}_at
             {%- if k > 1 %},
-                max(case when attempts.attempt_number = first_reaching.first_attempt_reaching_{{ k }}
-                    then {{ micro_conversions.seconds_between('attempts.step_' ~ (k - 1) ~ '_at', 'attempts.step_' ~ k ~ '_at') }}
-                end) as seconds_to_step_{{ k }}
+                {{ micro_conversions.seconds_between(
+                    'min(case when furthest_step >= ' ~ k ~ ' then step_' ~ (k - 1) ~ '_at end)',
+                    'min(case when furthest_step >= ' ~ k ~ ' then step_' ~ k ~ '_at end)') }} as seconds_to_step_{{ k }}
             {%- endif %}
         {%- endfor %}
     from attempts
-    inner join first_reaching
-        on attempts.funnel_id = first_reaching.funnel_id
-            and attempts.actor_id = first_reaching.actor_id
-    group by attempts.funnel_id, attempts.actor_id
+    group by funnel_id, actor_id
 
 ),
 
