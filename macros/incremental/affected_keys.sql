@@ -21,7 +21,10 @@
     {{ return({
         'visitor_id': {
             'this_run': 'int_visitors_this_run',
-            'models': ['int_events_sessionized', 'int_sessions_aggregated', 'int_goal_completions', 'fct_sessions'],
+            'models': [
+                'int_events_sessionized', 'int_sessions_aggregated', 'int_goal_events_matched', 'int_goal_completions',
+                'fct_sessions', 'fct_goal_completions',
+            ],
         },
         'actor_id': {
             'this_run': 'int_funnel_actors_this_run',

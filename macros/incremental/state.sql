@@ -76,7 +76,9 @@
         'stg_events': {'vars': staging_vars, 'rules': ['is_bot', 'device_category', 'classify_channels']},
         'int_events_sessionized': {'vars': session_vars, 'rules': []},
         'int_sessions_aggregated': {'vars': [], 'rules': []},
+        'int_goal_events_matched': {'vars': [], 'rules': []},
         'int_goal_completions': {'vars': [], 'rules': []},
+        'fct_goal_completions': {'vars': [], 'rules': []},
         'fct_sessions': {
             'vars': [
                 'micro_conversions__engaged_min_seconds',

@@ -6,7 +6,8 @@ whose results depend on it.
 Expected rebuild sets, worked out from what each model reads (docs/incremental_state.md):
 - staging and sessionization settings, channel and referrer rules, the raw relation: every
   incremental model (the sessionized events change, and everything reads them);
-- goals: goal completions, sessions (they count goals) and both funnel models (steps are goals);
+- goals: goal matches and completions, sessions (they count goals) and both funnel models (steps
+  are goals);
 - funnels, funnel steps, funnel exclusions: the two funnel models;
 - intents and engagement settings: fct_sessions only;
 - settings read only by tables rebuilt on every run, and visitor segments: none.
@@ -31,14 +32,23 @@ from micro_conversions.gx_audit import build_specs
 SESSIONS_AND_AFTER = {
     "int_events_sessionized",
     "int_sessions_aggregated",
+    "int_goal_events_matched",
     "int_goal_completions",
     "fct_sessions",
+    "fct_goal_completions",
     "int_funnel_events_ordered",
     "int_funnel_attempts",
 }
 STAGED_AND_AFTER = {"stg_events"} | SESSIONS_AND_AFTER
 ALL = {"stg_events_checked"} | STAGED_AND_AFTER
-GOALS = {"int_goal_completions", "fct_sessions", "int_funnel_events_ordered", "int_funnel_attempts"}
+GOALS = {
+    "int_goal_events_matched",
+    "int_goal_completions",
+    "fct_goal_completions",
+    "fct_sessions",
+    "int_funnel_events_ordered",
+    "int_funnel_attempts",
+}
 FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts"}
 SESSIONS_ONLY = {"fct_sessions"}
 

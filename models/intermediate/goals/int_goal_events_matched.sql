@@ -1,6 +1,6 @@
-{{ config(materialized='table') }}
-{#- A table: goal completions and the funnel stream both read it, and a view would
-    match every event again for each reader and each data test. -#}
+{%- set unit = micro_conversions.incremental_by('visitor_id') %}
+{#- Incremental by visitor (see macros/incremental): goal completions and the funnel stream both
+    read it, and a view would match every event again for each reader and each data test. -#}
 {#-
     One row per event x goal it reaches, for the goal types reached by events (grain:
     event_id x goal_id). How each type matches: macros/goals/types (doc block `goal_types`).
@@ -10,6 +10,7 @@ with
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
@@ -44,7 +45,8 @@ final as (
         session_id,
         visitor_id,
         event_at,
-        revenue
+        revenue,
+        {{ micro_conversions.processed_at() }} as processed_at
     from matches
 
 )
