@@ -22,8 +22,8 @@
         'visitor_id': {
             'this_run': 'int_visitors_this_run',
             'models': [
-                'int_events_sessionized', 'int_sessions_aggregated', 'int_goal_events_matched', 'int_goal_completions',
-                'fct_sessions', 'fct_goal_completions',
+                'int_events_sessionized', 'int_sessions_aggregated', 'int_sessions_intent_classified',
+                'int_goal_events_matched', 'int_goal_completions', 'fct_sessions', 'fct_goal_completions',
             ],
         },
         'actor_id': {

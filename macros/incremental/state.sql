@@ -76,6 +76,7 @@
         'stg_events': {'vars': staging_vars, 'rules': ['is_bot', 'device_category', 'classify_channels']},
         'int_events_sessionized': {'vars': session_vars, 'rules': []},
         'int_sessions_aggregated': {'vars': [], 'rules': []},
+        'int_sessions_intent_classified': {'vars': ['micro_conversions__default_intent'], 'rules': []},
         'int_goal_events_matched': {'vars': [], 'rules': []},
         'int_goal_completions': {'vars': [], 'rules': []},
         'fct_goal_completions': {'vars': [], 'rules': []},
@@ -83,7 +84,6 @@
             'vars': [
                 'micro_conversions__engaged_min_seconds',
                 'micro_conversions__engaged_min_page_views',
-                'micro_conversions__default_intent',
             ],
             'rules': ['is_engaged'],
         },

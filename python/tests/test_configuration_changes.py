@@ -9,7 +9,7 @@ Expected rebuild sets, worked out from what each model reads (docs/incremental_s
 - goals: goal matches and completions, sessions (they count goals) and both funnel models (steps
   are goals);
 - funnels, funnel steps, funnel exclusions: the two funnel models;
-- intents and engagement settings: fct_sessions only;
+- intents: the intent classification and fct_sessions; engagement settings: fct_sessions only;
 - settings read only by tables rebuilt on every run, and visitor segments: none.
 """
 
@@ -32,6 +32,7 @@ from micro_conversions.gx_audit import build_specs
 SESSIONS_AND_AFTER = {
     "int_events_sessionized",
     "int_sessions_aggregated",
+    "int_sessions_intent_classified",
     "int_goal_events_matched",
     "int_goal_completions",
     "fct_sessions",
@@ -51,6 +52,7 @@ GOALS = {
 }
 FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts"}
 SESSIONS_ONLY = {"fct_sessions"}
+INTENTS = {"int_sessions_intent_classified", "fct_sessions"}
 
 RELATION = "business.raw_events"
 SECOND_RELATION = "elsewhere.raw_events"
@@ -122,7 +124,7 @@ STEPS = [
     ),
     Step(
         "intent rules and engagement",
-        SESSIONS_ONLY,
+        INTENTS,
         seeds={"session_intents": append("window_shopping,5,page_view,^/products/,true")},
         settings={
             "micro_conversions__engaged_min_seconds": 120,
@@ -266,7 +268,7 @@ SETTING_REBUILDS = {
     "micro_conversions__bot_user_agent_regex": ("bot|crawl", STAGED_AND_AFTER),
     "micro_conversions__engaged_min_seconds": (30, SESSIONS_ONLY),
     "micro_conversions__engaged_min_page_views": (3, SESSIONS_ONLY),
-    "micro_conversions__default_intent": ("wandering", SESSIONS_ONLY),
+    "micro_conversions__default_intent": ("wandering", INTENTS),
     "micro_conversions__max_quarantined_share": (0.2, set()),
     "micro_conversions__lift_min_visitors": (10, set()),
     "micro_conversions__lift_min_conversions": (2, set()),
@@ -283,7 +285,7 @@ SETTING_REBUILDS = {
 }
 SEED_REBUILDS = {
     "goals": (append("home_page,Home page,micro,destination,,^/$,,,awareness,"), GOALS),
-    "session_intents": (append("window_shopping,5,page_view,^/products/,true"), SESSIONS_ONLY),
+    "session_intents": (append("window_shopping,5,page_view,^/products/,true"), INTENTS),
     "funnels": (replace(",604800", ",3600"), FUNNELS),
     "funnel_steps": (replace("checkout,2,Added to cart,add_to_cart", "checkout,2,Cart,add_to_cart"), FUNNELS),
     "funnel_exclusions": (replace("checkout,contact_form,2,4", "checkout,contact_form,1,4"), FUNNELS),

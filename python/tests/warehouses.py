@@ -23,6 +23,7 @@ INCREMENTAL_INTERMEDIATES = [
     "stg_events",
     "int_events_sessionized",
     "int_sessions_aggregated",
+    "int_sessions_intent_classified",
     "int_goal_events_matched",
     "int_funnel_events_ordered",
     "int_funnel_attempts",

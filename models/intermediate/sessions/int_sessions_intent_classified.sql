@@ -1,5 +1,6 @@
-{{ config(materialized='table') }}
-{#- A table: a view would match every event again for each reader and each data test. -#}
+{%- set unit = micro_conversions.incremental_by('visitor_id') %}
+{#- Incremental by visitor (see macros/incremental): a view would match every event again for
+    each reader and each data test, a table on every run. -#}
 {#-
     One row per session (grain: session_id) with its intent: of the `session_intents` rules that
     some event of the session matches, the one with the lowest priority number (ties: intent
@@ -12,6 +13,7 @@ with
 events as (
 
     select * from {{ ref('int_events_sessionized') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
@@ -59,7 +61,9 @@ ranked as (
 
 sessions as (
 
-    select distinct session_id
+    select distinct
+        session_id,
+        visitor_id
     from events
 
 ),
@@ -68,8 +72,10 @@ final as (
 
     select
         sessions.session_id,
+        sessions.visitor_id,
         coalesce(ranked.intent, '{{ micro_conversions.setting('micro_conversions__default_intent') }}') as intent,
-        coalesce(ranked.counts_toward_conversion_rate, true) as counts_toward_conversion_rate
+        coalesce(ranked.counts_toward_conversion_rate, true) as counts_toward_conversion_rate,
+        {{ micro_conversions.processed_at() }} as processed_at
     from sessions
     left join ranked
         on sessions.session_id = ranked.session_id

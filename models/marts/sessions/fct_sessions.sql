@@ -19,6 +19,7 @@ completions as (
 intents as (
 
     select * from {{ ref('int_sessions_intent_classified') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
