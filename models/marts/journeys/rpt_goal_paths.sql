@@ -29,21 +29,20 @@ micro_steps as (
 ),
 
 -- A path longer than max_goal_path_length keeps its first (max - 1) goals and its last, with
--- '...' for the goals in between: long paths that start and end alike share a row.
+-- '...' for the goals in between: long paths that start and end alike share a row. Only the
+-- goals shown are aggregated, the last one of a long path behind its '...'.
 micro_paths as (
 
     select
         visitor_id,
         max(path_length) as path_length,
-        case
-            when max(path_length) > {{ max_length }}
-                then {{ micro_conversions.ordered_string_agg(
-                    'case when step_number < ' ~ max_length ~ ' then goal_id end', 'step_number', "' > '") }}
-                    || ' > ... > '
-                    || max(case when step_number = path_length then goal_id end)
-            else {{ micro_conversions.ordered_string_agg('goal_id', 'step_number', "' > '") }}
-        end as goal_path
+        {{ micro_conversions.ordered_string_agg(
+            "case when step_number = path_length and path_length > " ~ max_length
+            ~ " then '... > ' || goal_id else goal_id end", 'step_number', "' > '") }} as goal_path
     from micro_steps
+    where path_length <= {{ max_length }}
+        or step_number < {{ max_length }}
+        or step_number = path_length
     group by visitor_id
 
 ),
