@@ -28,6 +28,8 @@ HEAVY = [
     "stg_events",
     "int_events_sessionized",
     "int_sessions_aggregated",
+    "int_sessions_intent_classified",
+    "int_goal_events_matched",
     "int_goal_completions",
     "fct_goal_completions",
     "fct_sessions",
