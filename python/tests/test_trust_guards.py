@@ -156,9 +156,16 @@ def test_too_many_quarantined_rows_stop_the_build(database_copy, tmp_path, duckd
 def test_a_renamed_database_file_still_reads_every_view(duckdb_project, tmp_path):
     renamed = tmp_path / "somewhere_else.duckdb"
     shutil.copyfile(duckdb_project.database, renamed)
+    # Every view model of the build, from dbt's manifest: each must be there and read.
+    manifest = json.loads((duckdb_project.database.parent / "target" / "manifest.json").read_text())
+    view_models = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "view"
+    }
     with duckdb.connect(str(renamed), read_only=True) as con:
         views = [r[0] for r in con.sql("select view_name from duckdb_views() where not internal").fetchall()]
-        assert len(views) >= 10
+        assert view_models and set(views) == view_models
         for view in views:
             con.sql(f"select count(*) from main.{view}").fetchone()
 
