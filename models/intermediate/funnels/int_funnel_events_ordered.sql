@@ -15,8 +15,8 @@
     the goal events: its ordinals have gaps, and "the very next event" is the one at ordinal + 1,
     which is in the stream only when it matches a goal of the funnel. `next_step_k` is the
     ordinal of the next event after this one that matches step k, `next_exclusion_j` /
-    `next_exclusion_j_at` of the next event of exclusion rule j, and `events_through_step_k` counts the actor's events matching step k up to this one: together
-    they let every attempt be followed with equi-joins and windows, in time linear in events.
+    `next_exclusion_j_at` of the next event of exclusion rule j, and `events_through_step_k`
+    counts the actor's events matching step k up to this one: together they let every attempt be followed with equi-joins and windows, in time linear in events.
     Only the steps and exclusion rules some configured funnel has are computed
     (`configured_funnel_shape`); the columns of the others are 0 or null.
 -#}
@@ -48,11 +48,10 @@
         {%- for j in exclusions %},
             {{ 'coalesce(flags.matches_exclusion_' ~ j ~ ', 0)' if j <= shape.exclusions else '0' }}
                 as matches_exclusion_{{ j }}
-        {%- endfor %}
+        {%- endfor %},
+        -- False only for the events a strict funnel numbers but does not keep.
+        flags.funnel_id is not null as is_funnel_goal_event
 {%- endset -%}
-{%- set stream_column_names = ['funnel_id', 'actor_id', 'event_id', 'event_at', 'session_id', 'first_step'] -%}
-{%- for k in steps %}{% do stream_column_names.append('matches_step_' ~ k) %}{% endfor -%}
-{%- for j in exclusions %}{% do stream_column_names.append('matches_exclusion_' ~ j) %}{% endfor -%}
 {%- set ordinal -%}
         row_number() over (
             partition by funnel_id, actor_id
@@ -174,9 +173,7 @@ strict_funnel_events as (
 
 all_events as (
 
-    select
-        {{ stream_columns }},
-        flags.funnel_id is not null as is_funnel_goal_event
+    select {{ stream_columns }}
     from strict_funnel_events as events
     inner join strict_actors
         on events.strict_funnel_id = strict_actors.funnel_id
@@ -215,12 +212,7 @@ numbered as (
 
     select * from matching_numbered
     union all
-    select
-        {%- for column in stream_column_names %}
-        {{ column }},
-        {%- endfor %}
-        ordinal
-    from strict_numbered
+    select * from strict_numbered
     where is_funnel_goal_event
 
 ),

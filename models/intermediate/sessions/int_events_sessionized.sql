@@ -197,7 +197,6 @@ sessions_numbered as (
                 order by event_at, event_id
                 rows between unbounded preceding and current row
             ) as page_views_before_session
-
         {%- endif %}
     from source_splits
 
