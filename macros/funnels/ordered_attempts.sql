@@ -1,7 +1,8 @@
 {#-
     The CTEs following ordered and strict funnels' attempts, ending in `ordered_attempts` (one row
     per attempt: funnel_id, actor_id, entry_session_id, start_ordinal, step_1_at ... step_N_at,
-    furthest_step, is_excluded). Used by int_funnel_attempts, whose description states the rules.
+    furthest_step, is_excluded, attempt_number). Used by int_funnel_attempts, whose description
+    states the rules.
 
     `funnel_stream`: a relation or subquery of int_funnel_events_ordered rows (each event's ordinal and its
     pointers: `next_step_k`, the ordinal of the actor's next event matching step k, and
@@ -29,6 +30,8 @@ step_1 as (
         funnel_config.window_seconds,
         funnel_config.step_count,
         funnel_stream.ordinal as ordinal_1,
+        -- Every step-1 event starts an attempt: the attempt's number is the count up to its start.
+        funnel_stream.events_through_step_1 as attempt_number,
         funnel_stream.event_at as step_1_at
         {%- for k in steps if k > 1 %},
             funnel_stream.next_step_{{ k }} as pointer_{{ k }}
@@ -108,6 +111,7 @@ step_{{ k }}_carried as (
         funnel_id,
         actor_id,
         entry_session_id,
+        attempt_number,
         ordering,
         window_seconds,
         step_count
@@ -168,7 +172,8 @@ ordered_attempts as (
                 end
             ){{ ' or' if not loop.last else '' }}
         {%- endfor %}, false) as is_excluded
-        {%- endif %}
+        {%- endif %},
+        attempts.attempt_number
     from {{ 'step_' ~ last ~ '_carried' if last > 1 else 'step_1' }} as attempts
     inner join {{ funnel_config }} as funnel_config
         on attempts.funnel_id = funnel_config.funnel_id

@@ -84,9 +84,7 @@ final as (
     select
         attempts.funnel_id,
         attempts.actor_id,
-        cast(row_number() over (
-            partition by attempts.funnel_id, attempts.actor_id order by attempts.start_ordinal
-        ) as {{ dbt.type_int() }}) as attempt_number,
+        cast(attempts.attempt_number as {{ dbt.type_int() }}) as attempt_number,
         attempts.entry_session_id,
         {%- for k in steps %}
             attempts.step_{{ k }}_at,
