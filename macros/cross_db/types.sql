@@ -24,20 +24,3 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
-
-{#-
-    The type of a running `sum()` of integer flags: a column left constant where another engine
-    or configuration computes it keeps the type the computed column has (incremental tables fail
-    on a changed column type).
--#}
-{% macro type_window_sum() -%}
-    {{ return(adapter.dispatch('type_window_sum', 'micro_conversions')()) }}
-{%- endmacro %}
-
-{% macro default__type_window_sum() -%}
-    {{ dbt.type_bigint() }}
-{%- endmacro %}
-
-{% macro duckdb__type_window_sum() -%}
-    hugeint
-{%- endmacro %}

@@ -55,7 +55,7 @@ window_probes as (
         cast(null as {{ dbt.type_bigint() }}) as attempt_number
         {%- for k in steps %},
             events_through_step_{{ k }},
-            cast(null as {{ micro_conversions.type_window_sum() }}) as events_before_step_{{ k }}
+            cast(null as {{ dbt.type_bigint() }}) as events_before_step_{{ k }}
         {%- endfor %}
     from unordered_starts
 
@@ -72,7 +72,7 @@ window_probes as (
         event_at as step_1_at,
         attempt_number
         {%- for k in steps %},
-            cast(null as {{ micro_conversions.type_window_sum() }}) as events_through_step_{{ k }},
+            cast(null as {{ dbt.type_bigint() }}) as events_through_step_{{ k }},
             events_before_step_{{ k }}
         {%- endfor %}
     from unordered_starts

@@ -13,10 +13,14 @@
     A strict funnel numbers every event of an actor with at least one step-1 event (any other
     event breaks the chain; an actor without a step-1 event starts no attempt) and keeps only
     the goal events: its ordinals have gaps, and "the very next event" is the one at ordinal + 1,
-    which is in the stream only when it matches a goal of the funnel. `next_step_k` is the
-    ordinal of the next event after this one that matches step k, `next_exclusion_j` /
-    `next_exclusion_j_at` of the next event of exclusion rule j, and `events_through_step_k`
-    counts the actor's events matching step k up to this one: together they let every attempt be followed with equi-joins and windows, in time linear in events.
+    which is in the stream only when it matches a goal of the funnel.
+
+    Running counts locate the events an attempt needs: `events_through_step_k` counts the
+    actor's events matching step k up to this one, so the next step-k event after this one is
+    the step-k event whose count is one more (an equi-join); `exclusions_through_j` counts the
+    events of exclusion rule j the same way (one lies between two events when the count grows
+    between them) and `next_exclusion_j_at` is the time of the next one after this event. All
+    are computed in the sort that numbers the events: one sorted pass, in time linear in events.
     Only the steps and exclusion rules some configured funnel has are computed
     (`configured_funnel_shape`); the columns of the others are 0 or null.
 -#}
@@ -52,12 +56,31 @@
         -- False only for the events a strict funnel numbers but does not keep.
         flags.funnel_id is not null as is_funnel_goal_event
 {%- endset -%}
-{%- set ordinal -%}
-        row_number() over (
-            partition by funnel_id, actor_id
-            order by event_at, coalesce(first_step, {{ micro_conversions.max_funnel_steps() + 1 }}), event_id
-        ) as ordinal
+{#- Numbering and running counts, in one window (one sort); `shape` limits them to the
+    configured steps and exclusion rules. -#}
+{%- set stream_window -%}
+        partition by funnel_id, actor_id
+        order by event_at, coalesce(first_step, {{ micro_conversions.max_funnel_steps() + 1 }}), event_id
 {%- endset -%}
+{%- set numbered_columns -%}
+        row_number() over ({{ stream_window }}) as ordinal
+        {%- for k in steps if k <= shape.steps %},
+            cast(sum(matches_step_{{ k }}) over (
+                {{ stream_window }}
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}) as events_through_step_{{ k }}
+        {%- endfor %}
+        {%- for j in exclusions if j <= shape.exclusions %},
+            cast(sum(matches_exclusion_{{ j }}) over (
+                {{ stream_window }}
+                rows between unbounded preceding and current row
+            ) as {{ dbt.type_bigint() }}) as exclusions_through_{{ j }},
+            {{ micro_conversions.next_value(
+                'case when matches_exclusion_' ~ j ~ ' = 1 then event_at end', 'funnel_id, actor_id',
+                'event_at, coalesce(first_step, ' ~ (micro_conversions.max_funnel_steps() + 1) ~ '), event_id') }}
+                as next_exclusion_{{ j }}_at
+        {%- endfor %}
+{%- endset %}
 
 with
 
@@ -191,20 +214,23 @@ matching_numbered as (
 
     select
         *,
-        {{ ordinal }}
+        {{ numbered_columns }}
     from matching_events
     where {{ micro_conversions.is_affected('actor_id', unit) }}
 
 ),
 
--- Strict funnels: every event numbered, then only the goal events kept (the gaps stay).
+-- Strict funnels: every event numbered and counted, then only the goal events kept (the gaps stay).
 strict_numbered as (
 
-    select
-        *,
-        {{ ordinal }}
-    from all_events
-    where {{ micro_conversions.is_affected('actor_id', unit) }}
+    select * from (
+        select
+            *,
+            {{ numbered_columns }}
+        from all_events
+        where {{ micro_conversions.is_affected('actor_id', unit) }}
+    ) as strict_events_numbered
+    where is_funnel_goal_event
 
 ),
 
@@ -213,7 +239,6 @@ numbered as (
     select * from matching_numbered
     union all
     select * from strict_numbered
-    where is_funnel_goal_event
 
 ),
 
@@ -229,28 +254,16 @@ final as (
         first_step
         {%- for k in steps %},
             matches_step_{{ k }},
-            {%- if k <= shape.steps %}
-            {{ micro_conversions.next_value(
-                'case when matches_step_' ~ k ~ ' = 1 then ordinal end', 'funnel_id, actor_id', 'ordinal') }}
-                as next_step_{{ k }},
-            sum(matches_step_{{ k }}) over (
-                partition by funnel_id, actor_id order by ordinal rows between unbounded preceding and current row
-            ) as events_through_step_{{ k }}
-            {%- else %}
-            cast(null as {{ dbt.type_bigint() }}) as next_step_{{ k }},
-            cast(0 as {{ micro_conversions.type_window_sum() }}) as events_through_step_{{ k }}
-            {%- endif %}
+            {{ 'events_through_step_' ~ k if k <= shape.steps
+                else 'cast(0 as ' ~ dbt.type_bigint() ~ ')' }} as events_through_step_{{ k }}
         {%- endfor %}
         {%- for j in exclusions %},
+            matches_exclusion_{{ j }},
             {%- if j <= shape.exclusions %}
-            {{ micro_conversions.next_value(
-                'case when matches_exclusion_' ~ j ~ ' = 1 then ordinal end', 'funnel_id, actor_id', 'ordinal') }}
-                as next_exclusion_{{ j }},
-            {{ micro_conversions.next_value(
-                'case when matches_exclusion_' ~ j ~ ' = 1 then event_at end', 'funnel_id, actor_id', 'ordinal') }}
-                as next_exclusion_{{ j }}_at
+            exclusions_through_{{ j }},
+            next_exclusion_{{ j }}_at
             {%- else %}
-            cast(null as {{ dbt.type_bigint() }}) as next_exclusion_{{ j }},
+            cast(0 as {{ dbt.type_bigint() }}) as exclusions_through_{{ j }},
             cast(null as {{ dbt.type_timestamp() }}) as next_exclusion_{{ j }}_at
             {%- endif %}
         {%- endfor %},
