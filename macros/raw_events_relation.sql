@@ -119,6 +119,11 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A raw column as text without surrounding spaces; null when empty or absent. -#}
+{% macro raw_text_value(column, present, relation_alias=none) -%}
+    nullif({{ micro_conversions.trim_spaces(micro_conversions.raw_text_column(column, present, relation_alias)) }}, '')
+{%- endmacro %}
+
 {#- The columns stg_events_checked adds or renames. -#}
 {% macro checked_event_columns() -%}
     {{ return(micro_conversions.raw_event_contract_columns() + [

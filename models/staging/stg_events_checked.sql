@@ -58,7 +58,7 @@ window_rows as {{ micro_conversions.cte_materialization(restages_window) }} (
     select *
     from {{ raw }}
     where {{ micro_conversions.is_in_staging_window(micro_conversions.parse_timestamp_utc(
-        "nullif(trim(" ~ micro_conversions.raw_text_column('loaded_at', present) ~ "), '')"), window) }}
+        micro_conversions.raw_text_value('loaded_at', present)), window) }}
 
 ),
 
@@ -69,7 +69,7 @@ window_ids as (
         event_id,
         count(*) as rows_in_window
     from (
-        select nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id
+        select {{ micro_conversions.raw_text_value('event_id', present) }} as event_id
         from window_rows
     ) as raw_ids
     where event_id is not null
@@ -111,7 +111,7 @@ raw_events as {{ micro_conversions.cte_materialization(false) }} (
         duplicated_event_ids.earlier_valid_copies
     from window_rows as raw_rows
     left join duplicated_event_ids
-        on nullif(trim({{ micro_conversions.raw_text_column('event_id', present, 'raw_rows') }}), '')
+        on {{ micro_conversions.raw_text_value('event_id', present, 'raw_rows') }}
             = duplicated_event_ids.event_id
 
 ),
@@ -119,19 +119,19 @@ raw_events as {{ micro_conversions.cte_materialization(false) }} (
 as_text as {{ micro_conversions.cte_materialization(false) }} (
 
     select
-        nullif(trim({{ micro_conversions.raw_text_column('event_id', present) }}), '') as event_id,
-        nullif(trim({{ micro_conversions.raw_text_column('event_at', present) }}), '') as event_at_text,
-        nullif(trim({{ micro_conversions.raw_text_column('visitor_id', present) }}), '') as visitor_id,
-        nullif(trim({{ micro_conversions.raw_text_column('user_id', present) }}), '') as user_id,
-        nullif(lower(trim({{ micro_conversions.raw_text_column('event_name', present) }})), '') as event_name,
-        nullif(trim({{ micro_conversions.raw_text_column('page_url', present) }}), '') as page_url,
-        nullif(trim({{ micro_conversions.raw_text_column('referrer_url', present) }}), '') as referrer_url,
-        nullif(trim({{ micro_conversions.raw_text_column('user_agent', present) }}), '') as user_agent,
-        nullif(trim({{ micro_conversions.raw_text_column('device_category', present) }}), '') as device_category,
-        nullif(trim({{ micro_conversions.raw_text_column('revenue', present) }}), '') as revenue_text,
-        nullif(trim({{ micro_conversions.raw_text_column('percent_scrolled', present) }}), '') as percent_scrolled_text,
-        nullif(trim({{ micro_conversions.raw_text_column('loaded_at', present) }}), '') as loaded_at_text,
-        nullif(trim({{ micro_conversions.raw_text_column('tracker_session_id', present) }}), '') as tracker_session_id,
+        {{ micro_conversions.raw_text_value('event_id', present) }} as event_id,
+        {{ micro_conversions.raw_text_value('event_at', present) }} as event_at_text,
+        {{ micro_conversions.raw_text_value('visitor_id', present) }} as visitor_id,
+        {{ micro_conversions.raw_text_value('user_id', present) }} as user_id,
+        lower({{ micro_conversions.raw_text_value('event_name', present) }}) as event_name,
+        {{ micro_conversions.raw_text_value('page_url', present) }} as page_url,
+        {{ micro_conversions.raw_text_value('referrer_url', present) }} as referrer_url,
+        {{ micro_conversions.raw_text_value('user_agent', present) }} as user_agent,
+        {{ micro_conversions.raw_text_value('device_category', present) }} as device_category,
+        {{ micro_conversions.raw_text_value('revenue', present) }} as revenue_text,
+        {{ micro_conversions.raw_text_value('percent_scrolled', present) }} as percent_scrolled_text,
+        {{ micro_conversions.raw_text_value('loaded_at', present) }} as loaded_at_text,
+        {{ micro_conversions.raw_text_value('tracker_session_id', present) }} as tracker_session_id,
         earlier_valid_copies
     {%- for column in extra_columns %},
         {{ adapter.quote(column) }}
