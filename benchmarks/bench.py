@@ -254,7 +254,7 @@ def print_results(steps: list[Step], anchor: float, base: float, base_label: str
 
 
 def print_profile(step: Step, top: int = 8) -> None:
-    """The slowest models of a build (model times overlap: the build runs two threads)."""
+    """The slowest models of a build (their times overlap when dbt runs more than one thread)."""
     slowest = sorted(step.models.items(), key=lambda kv: -kv[1])[:top]
     print(f"\n{step.label}: models {sum(step.models.values()):.0f} s, data tests {step.tests_seconds:.0f} s")
     for name, seconds in slowest:
