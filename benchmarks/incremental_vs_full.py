@@ -33,6 +33,8 @@ HEAVY = [
     "int_goal_completions",
     "fct_goal_completions",
     "fct_sessions",
+    "int_visitor_goals_aggregated",
+    "dim_visitors",
     "int_funnel_events_ordered",
     "int_funnel_attempts",
 ]

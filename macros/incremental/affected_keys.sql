@@ -24,6 +24,7 @@
             'models': [
                 'int_events_sessionized', 'int_sessions_aggregated', 'int_sessions_intent_classified',
                 'int_goal_events_matched', 'int_goal_completions', 'fct_sessions', 'fct_goal_completions',
+                'int_visitor_goals_aggregated', 'dim_visitors',
             ],
         },
         'actor_id': {

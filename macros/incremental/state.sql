@@ -87,6 +87,8 @@
             ],
             'rules': ['is_engaged'],
         },
+        'int_visitor_goals_aggregated': {'vars': [], 'rules': []},
+        'dim_visitors': {'vars': [], 'rules': []},
         'int_funnel_events_ordered': {'vars': [], 'rules': []},
         'int_funnel_attempts': {'vars': [], 'rules': []},
     }) }}

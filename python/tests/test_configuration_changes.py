@@ -39,6 +39,8 @@ SESSIONS_AND_AFTER = {
     "fct_goal_completions",
     "int_funnel_events_ordered",
     "int_funnel_attempts",
+    "int_visitor_goals_aggregated",
+    "dim_visitors",
 }
 STAGED_AND_AFTER = {"stg_events"} | SESSIONS_AND_AFTER
 ALL = {"stg_events_checked"} | STAGED_AND_AFTER
@@ -49,10 +51,13 @@ GOALS = {
     "fct_sessions",
     "int_funnel_events_ordered",
     "int_funnel_attempts",
+    "int_visitor_goals_aggregated",
+    "dim_visitors",
 }
 FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts"}
-SESSIONS_ONLY = {"fct_sessions"}
-INTENTS = {"int_sessions_intent_classified", "fct_sessions"}
+ENGAGEMENT = {"fct_sessions", "dim_visitors"}
+INTENTS = {"int_sessions_intent_classified", "fct_sessions", "dim_visitors"}
+SEGMENTS = {"dim_visitors"}
 
 RELATION = "business.raw_events"
 SECOND_RELATION = "elsewhere.raw_events"
@@ -249,7 +254,7 @@ def test_the_changes_reached_the_marts(changed_builds):
 
 
 # Every input on its own: the models the plan rebuilds when only that input changes, on the
-# generated build (DuckDB). Settings read only by tables rebuilt on every run rebuild nothing.
+# generated build (DuckDB). Settings read only by tables and views rebuilt on every run rebuild nothing.
 SETTING_REBUILDS = {
     "micro_conversions__raw_events_relation": ("generated.other_events", ALL),
     "micro_conversions__raw_events_format": ("segment", ALL),
@@ -266,8 +271,8 @@ SETTING_REBUILDS = {
     "micro_conversions__allowed_query_parameters": (["utm_source"], STAGED_AND_AFTER),
     "micro_conversions__internal_hosts": (["partner.example.org"], STAGED_AND_AFTER),
     "micro_conversions__bot_user_agent_regex": ("bot|crawl", STAGED_AND_AFTER),
-    "micro_conversions__engaged_min_seconds": (30, SESSIONS_ONLY),
-    "micro_conversions__engaged_min_page_views": (3, SESSIONS_ONLY),
+    "micro_conversions__engaged_min_seconds": (30, ENGAGEMENT),
+    "micro_conversions__engaged_min_page_views": (3, ENGAGEMENT),
     "micro_conversions__default_intent": ("wandering", INTENTS),
     "micro_conversions__max_quarantined_share": (0.2, set()),
     "micro_conversions__lift_min_visitors": (10, set()),
@@ -294,7 +299,7 @@ SEED_REBUILDS = {
         replace("11,(^|\\.)bing\\.com$,bing,organic", "11,(^|\\.)bing\\.com$,msn,organic"),
         STAGED_AND_AFTER,
     ),
-    "visitor_segments": (replace("Reached a macro goal", "Bought something"), set()),
+    "visitor_segments": (replace("Reached a macro goal", "Bought something"), SEGMENTS),
 }
 
 

@@ -25,6 +25,7 @@ INCREMENTAL_INTERMEDIATES = [
     "int_sessions_aggregated",
     "int_sessions_intent_classified",
     "int_goal_events_matched",
+    "int_visitor_goals_aggregated",
     "int_funnel_events_ordered",
     "int_funnel_attempts",
 ]

@@ -1,14 +1,18 @@
+{%- set unit = micro_conversions.incremental_by('visitor_id') %}
+{#- Incremental by visitor (see macros/incremental): a visitor's row is rebuilt when its sessions are. -#}
 with
 
 sessions as (
 
     select * from {{ ref('fct_sessions') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
 visitor_goals as (
 
     select * from {{ ref('int_visitor_goals_aggregated') }}
+    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
@@ -109,7 +113,8 @@ final as (
         profiles.first_device_category,
         profiles.macro_conversions > 0 as converted,
         cast(profiles.micro_goals_reached as {{ dbt.type_bigint() }}) as micro_goals_reached,
-        coalesce(matching_segments.segment, 'unsegmented') as segment
+        coalesce(matching_segments.segment, 'unsegmented') as segment,
+        {{ micro_conversions.processed_at() }} as processed_at
     from profiles
     left join matching_segments
         on profiles.visitor_id = matching_segments.visitor_id
