@@ -29,7 +29,7 @@
         },
         'actor_id': {
             'this_run': 'int_funnel_actors_this_run',
-            'models': ['int_funnel_events_ordered', 'int_funnel_attempts'],
+            'models': ['int_funnel_events_ordered', 'int_funnel_attempts', 'fct_funnel_actors'],
         },
     }) }}
 {%- endmacro %}
@@ -63,8 +63,12 @@
                'this_run': this_run}) }}
 {%- endmacro %}
 
-{#- Pre-hook: delete the rows this run rebuilds (every row when the model is rebuilt in full). -#}
-{% macro delete_rebuilt_units(key) -%}
+{#-
+    Pre-hook: delete the rows this run rebuilds (every row when the model is rebuilt in full):
+    those of the units listed in the this-run model, and the rows for which `also` (a condition
+    on the model's own columns, if given) holds.
+-#}
+{% macro delete_rebuilt_units(key, also=none) -%}
     {%- set unit = micro_conversions.incremental_unit(key) -%}
     {%- if not unit.incremental -%}
         {{ return('select 1') }}
@@ -72,7 +76,8 @@
         {%- do log(this.name ~ ': rebuilt in full: ' ~ unit.reasons | join(', ')) -%}
         {{ return('delete from ' ~ this) }}
     {%- endif -%}
-    {{ return('delete from ' ~ this ~ ' where ' ~ key ~ ' in (select ' ~ key ~ ' from ' ~ unit.this_run ~ ')') }}
+    {{ return('delete from ' ~ this ~ ' where ' ~ key ~ ' in (select ' ~ key ~ ' from ' ~ unit.this_run ~ ')'
+        ~ (' or ' ~ also if also else '')) }}
 {%- endmacro %}
 
 {#- A predicate: `column` is one of the units this run rebuilds (always true when all are). -#}
@@ -133,12 +138,15 @@
 {#-
     The configuration of every incremental model, in one place: delete-and-append by unit `key`
     (`visitor_id` or `actor_id`, see `incremental_units`). Returns the unit (`incremental_unit`)
-    for the model's `is_affected` filters. The model depends on its this-run model, on the run's
-    plan and on the recorded state its post-hook updates.
+    for the model's `is_affected` filters. `also_rebuild`: a condition on the model's own columns
+    whose rows are deleted too (rows that depend on more than their unit's events, such as a
+    funnel window still open at the last run's data cutoff). The model depends on its this-run
+    model, on the run's plan and on the recorded state its post-hook updates.
 -#}
-{% macro incremental_by(key) -%}
+{% macro incremental_by(key, also_rebuild=none) -%}
+    {%- set arguments = "'" ~ key ~ "'" ~ (", '" ~ also_rebuild ~ "'" if also_rebuild else '') -%}
     {%- do micro_conversions.configure_delete_and_append(
-        "{{ micro_conversions.delete_rebuilt_units('" ~ key ~ "') }}") -%}
+        '{{ micro_conversions.delete_rebuilt_units(' ~ arguments ~ ') }}') -%}
     {{ return(micro_conversions.incremental_unit(key)) }}
 {%- endmacro %}
 

@@ -31,10 +31,12 @@
     {{ return({'incremental': true, 'rebuild_in_full': reasons | length > 0, 'reasons': reasons, 'since': since}) }}
 {%- endmacro %}
 
-{#- A predicate: the row with load time `column` is (re)staged on this run. -#}
+{#- A predicate: the row with load time `column` is (re)staged on this run (loaded at or after
+    the window's start, or without a load time). `column` is written once: it may be an
+    expression that parses raw text, which would otherwise run twice per row. -#}
 {% macro is_in_staging_window(column, window) -%}
     {%- if window.incremental and not window.rebuild_in_full -%}
-        ({{ column }} >= cast('{{ window.since }}' as {{ dbt.type_timestamp() }}) or {{ column }} is null)
+        coalesce({{ column }} >= cast('{{ window.since }}' as {{ dbt.type_timestamp() }}), true)
     {%- else -%}
         1 = 1
     {%- endif -%}

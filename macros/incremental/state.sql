@@ -91,6 +91,7 @@
         'dim_visitors': {'vars': [], 'rules': []},
         'int_funnel_events_ordered': {'vars': [], 'rules': []},
         'int_funnel_attempts': {'vars': [], 'rules': []},
+        'fct_funnel_actors': {'vars': ['micro_conversions__session_time_zone'], 'rules': []},
     }) }}
 {%- endmacro %}
 
@@ -124,7 +125,6 @@
 {#- Vars that only tables and views rebuilt on every run read: no incremental state needed. -#}
 {% macro vars_without_incremental_effect() -%}
     {{ return([
-        'micro_conversions__session_time_zone',
         'micro_conversions__lift_min_visitors',
         'micro_conversions__lift_min_conversions',
         'micro_conversions__max_goal_paths',
@@ -236,9 +236,15 @@
 
 {#-
     The current inputs of model `name`, its own and those of the incremental models it reads:
-    a dict input name -> SQL expression of its fingerprint (text).
+    a dict input name -> SQL expression of its fingerprint (text). `cache` (a dict) keeps each
+    model's inputs once worked out, so a caller asking for several models (the plan) walks each
+    part of the graph once.
 -#}
-{% macro state_components(name) -%}
+{% macro state_components(name, cache=none) -%}
+    {%- set cache = {} if cache is none else cache -%}
+    {%- if name in cache -%}
+        {{ return(cache[name]) }}
+    {%- endif -%}
     {%- set inputs = micro_conversions.state_inputs()[name] -%}
     {%- set found = micro_conversions.state_graph(name) -%}
     {%- set components = {
@@ -260,14 +266,15 @@
         {%- do components.update({'seed ' ~ seed.name: micro_conversions.seed_fingerprint_sql(seed)}) -%}
     {%- endfor -%}
     {%- for upstream in found['upstream'] -%}
-        {%- do components.update(micro_conversions.state_components(upstream)) -%}
+        {%- do components.update(micro_conversions.state_components(upstream, cache)) -%}
     {%- endfor -%}
+    {%- do cache.update({name: components}) -%}
     {{ return(components) }}
 {%- endmacro %}
 
 {#- SQL: one row per input of model `name` (model_name, input_name, fingerprint). -#}
-{% macro state_components_sql(name) -%}
-    {%- set components = micro_conversions.state_components(name) -%}
+{% macro state_components_sql(name, cache=none) -%}
+    {%- set components = micro_conversions.state_components(name, cache) -%}
     {%- for input_name in components | sort %}
     select
         cast('{{ name }}' as {{ dbt.type_string() }}) as model_name,
@@ -277,6 +284,21 @@
     union all
     {%- endif %}
     {%- endfor %}
+{%- endmacro %}
+
+{#-
+    The plan (int_incremental_plan) when this invocation built it, else none. It was built before
+    any incremental model of the invocation ran, from the same macros, and nothing it compares
+    changes during the invocation except each model's own recorded state, which only that model's
+    post-hook writes: so a model may read its comparison and its current inputs from the plan
+    instead of working them out again. A selection that leaves the plan out makes each model work
+    them out itself (the plan table could be stale).
+-#}
+{% macro plan_built_this_run() -%}
+    {%- if not execute or 'model.micro_conversions.int_incremental_plan' not in selected_resources -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(ref('int_incremental_plan')) }}
 {%- endmacro %}
 
 {#- SQL: every input of model `name` whose current fingerprint differs from the recorded one. -#}
@@ -316,11 +338,26 @@
 
 {#-
     Why model `name` must be rebuilt in full, at execution time: a list of the changed inputs,
-    ['no recorded state'] when none was recorded, or [] when it may run incrementally.
+    ['no recorded state'] when none was recorded, or [] when it may run incrementally. Read from
+    the plan when this invocation built it (one query), else worked out from the graph.
 -#}
 {% macro state_changes(name) -%}
     {%- if not execute -%}
         {{ return([]) }}
+    {%- endif -%}
+    {%- set plan = micro_conversions.plan_built_this_run() -%}
+    {%- if plan is not none -%}
+        {%- set rows = run_query(
+            "select input_name, recorded_fingerprint, current_fingerprint, input_status from " ~ plan
+            ~ " where model_name = '" ~ name ~ "' and input_status != 'unchanged'").rows -%}
+        {%- set changes = [] -%}
+        {%- for row in rows -%}
+            {%- if row[3] == 'no recorded state' -%}
+                {{ return(['no recorded state']) }}
+            {%- endif -%}
+            {%- do changes.append(micro_conversions.describe_state_change(row[0], row[1], row[2])) -%}
+        {%- endfor -%}
+        {{ return(changes | sort) }}
     {%- endif -%}
     {%- set state = adapter.get_relation(database=this.database, schema=this.schema,
         identifier='int_incremental_state') -%}
@@ -339,12 +376,16 @@
     {{ return(changes | sort) }}
 {%- endmacro %}
 
-{#- Post-hook: record the inputs the model's rows were just built from (same transaction). -#}
+{#-
+    Post-hook: record the inputs the model's rows were just built from (same transaction): the
+    plan's current inputs when this invocation built the plan, else worked out from the graph.
+-#}
 {% macro record_state_hook() -%}
     {%- if config.get('materialized') != 'incremental' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set state = ref('int_incremental_state') -%}
+    {%- set plan = micro_conversions.plan_built_this_run() -%}
     delete from {{ state }} where model_name = '{{ this.name }}';
     insert into {{ state }} (model_name, input_name, fingerprint, recorded_at, invocation_id)
     select
@@ -353,7 +394,15 @@
         fingerprint,
         {{ micro_conversions.processed_at() }},
         '{{ invocation_id }}'
+    {%- if plan is not none %}
+    from (
+        select model_name, input_name, current_fingerprint as fingerprint
+        from {{ plan }}
+        where model_name = '{{ this.name }}' and current_fingerprint is not null
+    ) as current_inputs
+    {%- else %}
     from ({{ micro_conversions.state_components_sql(this.name) }}) as current_inputs
+    {%- endif %}
 {%- endmacro %}
 
 {#-

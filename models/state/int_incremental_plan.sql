@@ -14,6 +14,8 @@
     {%- endfor %}
 {%- endif %}
 {%- set models = micro_conversions.stateful_models() %}
+{#- Each model's inputs are worked out once, also where another model includes them. -#}
+{%- set components_cache = {} %}
 
 with
 
@@ -30,7 +32,7 @@ recorded as (
 current_inputs as (
 
     {%- for name in models %}
-    {{ micro_conversions.state_components_sql(name) }}
+    {{ micro_conversions.state_components_sql(name, components_cache) }}
     {%- if not loop.last %}
     union all
     {%- endif %}

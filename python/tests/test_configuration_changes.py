@@ -6,11 +6,14 @@ whose results depend on it.
 Expected rebuild sets, worked out from what each model reads (docs/incremental_state.md):
 - staging and sessionization settings, channel and referrer rules, the raw relation: every
   incremental model (the sessionized events change, and everything reads them);
-- goals: goal matches and completions, sessions (they count goals) and both funnel models (steps
-  are goals);
-- funnels, funnel steps, funnel exclusions: the two funnel models;
-- intents: the intent classification and fct_sessions; engagement settings: fct_sessions only;
-- settings read only by tables rebuilt on every run, and visitor segments: none.
+- goals: goal matches and completions, sessions (they count goals), the visitor goal models and
+  dim_visitors, both funnel models (steps are goals) and the funnel actors;
+- funnels, funnel steps, funnel exclusions: the two funnel models and the funnel actors;
+- intents: the intent classification, fct_sessions and what reads it (dim_visitors, the funnel
+  actors' entry sessions); engagement settings: fct_sessions and the same two;
+- the time zone: the funnel actors (local entry dates), and the sessions when they split at
+  local midnight; visitor segments: dim_visitors;
+- settings read only by tables rebuilt on every run: none.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 from warehouses import INCREMENTAL_INTERMEDIATES, DuckDBWarehouse, PostgresWarehouse, assert_relations_equal
@@ -41,6 +45,7 @@ SESSIONS_AND_AFTER = {
     "int_funnel_attempts",
     "int_visitor_goals_aggregated",
     "dim_visitors",
+    "fct_funnel_actors",
 }
 STAGED_AND_AFTER = {"stg_events"} | SESSIONS_AND_AFTER
 ALL = {"stg_events_checked"} | STAGED_AND_AFTER
@@ -53,10 +58,12 @@ GOALS = {
     "int_funnel_attempts",
     "int_visitor_goals_aggregated",
     "dim_visitors",
+    "fct_funnel_actors",
 }
-FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts"}
-ENGAGEMENT = {"fct_sessions", "dim_visitors"}
-INTENTS = {"int_sessions_intent_classified", "fct_sessions", "dim_visitors"}
+FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts", "fct_funnel_actors"}
+# fct_funnel_actors reads each actor's entry session from fct_sessions, so it follows it.
+ENGAGEMENT = {"fct_sessions", "dim_visitors", "fct_funnel_actors"}
+INTENTS = {"int_sessions_intent_classified", "fct_sessions", "dim_visitors", "fct_funnel_actors"}
 SEGMENTS = {"dim_visitors"}
 
 RELATION = "business.raw_events"
@@ -235,7 +242,6 @@ def test_the_changes_reached_the_marts(changed_builds):
     """Guards against a test that compares two equally stale builds: each change is visible."""
     outcomes, _, _ = changed_builds
     by_name = {s.name: i for s, _, i, _ in outcomes}
-    import duckdb
 
     def one(step, sql):
         with duckdb.connect(str(by_name[step]), read_only=True) as con:
@@ -261,7 +267,8 @@ SETTING_REBUILDS = {
     "micro_conversions__ga4_revenue_column": ("purchase_revenue", ALL),
     "micro_conversions__session_timeout_minutes": (45, SESSIONS_AND_AFTER),
     "micro_conversions__split_sessions_at_midnight": (True, SESSIONS_AND_AFTER),
-    "micro_conversions__session_time_zone": ("Europe/Paris", set()),
+    # The funnel actors' entry dates are local dates.
+    "micro_conversions__session_time_zone": ("Europe/Paris", {"fct_funnel_actors"}),
     "micro_conversions__split_sessions_on_new_source": (True, SESSIONS_AND_AFTER),
     "micro_conversions__use_tracker_session_id": (True, SESSIONS_AND_AFTER),
     "micro_conversions__exclude_bot_events": (False, SESSIONS_AND_AFTER),
@@ -335,23 +342,30 @@ def planner(duckdb_project, tmp_path_factory):
         invoke(["run", "--select", "int_incremental_plan"], settings or {})
         return rebuilt_models(warehouse)
 
-    return project, plan
+    def show(sql):
+        """The rows of an inline query, rendered with the project's macros (no model built)."""
+        result = runner.invoke(["show", "--inline", sql, "--limit", "-1", *common, "--vars", json.dumps(base)])
+        close_duckdb_connections()
+        assert result.success, failures(result)
+        return {tuple(row) for row in result.result.results[0].agate_table.rows}
+
+    return project, plan, show
 
 
 def test_an_unchanged_configuration_rebuilds_nothing(planner):
-    _, plan = planner
+    _, plan, _ = planner
     assert plan() == set()
 
 
 @pytest.mark.parametrize("name", sorted(SETTING_REBUILDS))
 def test_each_setting_rebuilds_exactly_its_models(planner, name):
-    _, plan = planner
+    _, plan, _ = planner
     value, expected = SETTING_REBUILDS[name]
     assert plan({name: value}) == expected
 
 
 def test_the_time_zone_rebuilds_sessions_when_they_split_at_midnight(planner):
-    _, plan = planner
+    _, plan, _ = planner
     midnight = {"micro_conversions__split_sessions_at_midnight": True}
     assert plan({**midnight, "micro_conversions__session_time_zone": "Europe/Paris"}) == SESSIONS_AND_AFTER
 
@@ -362,7 +376,7 @@ def test_the_time_zone_rebuilds_sessions_when_they_split_at_midnight(planner):
     [name if name == "goals" else pytest.param(name, marks=pytest.mark.slow) for name in sorted(SEED_REBUILDS)],
 )
 def test_each_configuration_seed_rebuilds_exactly_its_models(planner, name):
-    project, plan = planner
+    project, plan, _ = planner
     change, expected = SEED_REBUILDS[name]
     path = project / "seeds" / f"{name}.csv"
     original = path.read_text()
@@ -373,3 +387,20 @@ def test_each_configuration_seed_rebuilds_exactly_its_models(planner, name):
     finally:
         path.write_text(original)
         plan(seed=name)
+
+
+def test_the_recorded_state_equals_each_models_inputs_worked_out_alone(planner, duckdb_project):
+    """A build records each model's inputs from the plan (which works every model's inputs out
+    once, sharing the parts models have in common); a model outside such a build works out its
+    own from the graph. Both must give the same fingerprints, input by input."""
+    _, _, show = planner
+    alone = show(
+        "{% for name in micro_conversions.stateful_models() %}"
+        "{{ micro_conversions.state_components_sql(name) }}{% if not loop.last %} union all {% endif %}"
+        "{% endfor %}"
+    )
+    with duckdb.connect(str(duckdb_project.database), read_only=True) as con:
+        recorded = set(con.sql("select model_name, input_name, fingerprint from int_incremental_state").fetchall())
+    assert len({model for model, _, _ in alone}) == 14
+    assert len(alone) > 14 * 5
+    assert alone == recorded

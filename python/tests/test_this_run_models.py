@@ -12,7 +12,12 @@ Two batches of generated events (split by `loaded_at`):
    whose sessionized rows step 2 wrote, each with the reason `catching up`, and every public mart
    then equals a full refresh on both batches;
 4. `dbt build --select fct_sessions`: its this-run model is not built by the invocation, so every
-   row of fct_sessions is written again (and it still equals the full refresh).
+   row of fct_sessions is written again (and it still equals the full refresh);
+5. an engagement setting changed (0 s: every session engaged), with the plan in the selection: fct_sessions reads its
+   comparison from the plan and is rebuilt in full (every row written); the same selection again
+   rewrites only the visitors of its this-run model;
+6. the setting back to its default, without the plan: fct_sessions works its inputs out itself and is
+   rebuilt in full; again without a change, only the this-run visitors.
 """
 
 from __future__ import annotations
@@ -70,6 +75,31 @@ def runs(tmp_path_factory):
         "rows": warehouse.one("select count(*) from fct_sessions"),
         "rewritten": warehouse.one(f"select count(*) from fct_sessions where {last_write}"),
     }
+    final = warehouse.snapshot("final")
+
+    def rewritten_after(selection, settings):
+        """fct_sessions rows a run of `selection` wrote, those of its this-run visitors, engaged rows."""
+        written_before = warehouse.one("select max(processed_at) from fct_sessions")
+        warehouse.run(["run", "--select", *selection], {**SETTINGS, **settings}, target)
+        return (
+            warehouse.one(f"select count(*) from fct_sessions where processed_at > '{written_before}'"),
+            warehouse.one(
+                "select count(*) from fct_sessions where visitor_id in (select visitor_id from int_visitors_this_run)"
+            ),
+            warehouse.one("select count(*) from fct_sessions where is_engaged"),
+        )
+
+    with_plan = ["int_incremental_plan", "int_visitors_this_run", "fct_sessions"]
+    without_plan = ["int_visitors_this_run", "fct_sessions"]
+    engaged = "micro_conversions__engaged_min_seconds"
+    setting_runs = {
+        "engaged before": warehouse.one("select count(*) from fct_sessions where is_engaged"),
+        # 0 s engages every session; 10 s is the default again.
+        "plan, changed": rewritten_after(with_plan, {engaged: 0}),
+        "plan, unchanged": rewritten_after(with_plan, {engaged: 0}),
+        "alone, changed": rewritten_after(without_plan, {engaged: 10}),
+        "alone, unchanged": rewritten_after(without_plan, {engaged: 10}),
+    }
 
     full.load(pa.concat_tables([first, second]), create=True)
     full.run(["build", "--full-refresh", *EXCLUDE_UNIT], SETTINGS, work / "target_full")
@@ -81,7 +111,8 @@ def runs(tmp_path_factory):
         "sessions_after": sessions_after,
         "after_catching_up": after_catching_up,
         "selected_alone": selected_alone,
-        "final": warehouse.snapshot("final"),
+        "setting_runs": setting_runs,
+        "final": final,
         "full": full.snapshot(),
         "marts": [spec.name for spec in build_specs(manifest)],
     }
@@ -103,3 +134,20 @@ def test_a_selection_without_the_this_run_model_rebuilds_in_full(runs):
     assert selected["rows"] == runs["sessions_after"]
     assert selected["rewritten"] == selected["rows"]  # every row written by that run
     assert_relations_equal(runs["final"], runs["full"], ["fct_sessions"])
+
+
+def test_a_model_follows_the_plan_or_works_its_inputs_out_alone(runs):
+    """A changed setting rebuilds fct_sessions in full whether it reads the comparison from the
+    plan or, without the plan in the selection, works it out itself; unchanged, it rewrites
+    only the visitors of its this-run model."""
+    setting_runs, rows = runs["setting_runs"], runs["sessions_after"]
+    for changed in ("plan, changed", "alone, changed"):
+        rewritten, _, _ = setting_runs[changed]
+        assert rewritten == rows, changed
+    for unchanged in ("plan, unchanged", "alone, unchanged"):
+        rewritten, of_this_run_visitors, _ = setting_runs[unchanged]
+        assert rewritten == of_this_run_visitors < rows, unchanged
+    # The changes reached every row: 0 s engages every session, the default again engages as before.
+    before = setting_runs["engaged before"]
+    assert setting_runs["plan, changed"][2] == rows > before
+    assert setting_runs["alone, changed"][2] == before

@@ -1,8 +1,17 @@
+{%- set unit = micro_conversions.incremental_by('actor_id', also_rebuild='is_window_open') %}
 {#-
     One row per funnel x actor that started it (grain: funnel_id, actor_id). The actor counts at
     the furthest step any of its attempts reached; each step's time is taken from the first
     attempt (by start) that reached it, and so is the time from the previous step. An actor with
     an excluded attempt is flagged `is_excluded` and left out of the funnel reports.
+
+    Incremental by funnel actor (see macros/incremental): the pre-hook deletes the rows of this
+    run's actors and every row whose window was open at the last run (`is_window_open`: it
+    compares the actor's windows with the data's last event, which moves on with new data), and
+    the model writes a row for every (funnel, actor) with attempts and no row left. A window
+    closed at the last run stays closed: the data's last event only moves later between
+    incremental runs (events are only added; whatever removes events is a configuration change,
+    which rebuilds the model in full).
 -#}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 {%- if execute and model.columns and ('step_' ~ steps[-1] ~ '_at' not in model.columns
@@ -20,6 +29,16 @@ with
 attempts as (
 
     select * from {{ ref('int_funnel_attempts') }}
+    {%- if unit.incremental and not unit.rebuild_in_full %} as funnel_attempts
+    -- The (funnel, actor) pairs without a row after the pre-hook: this run's actors and the
+    -- windows open at the last run.
+    where not exists (
+        select 1
+        from {{ this }} as kept
+        where kept.funnel_id = funnel_attempts.funnel_id
+            and kept.actor_id = funnel_attempts.actor_id
+    )
+    {%- endif %}
 
 ),
 
@@ -91,7 +110,8 @@ final as (
             {%- if k > 1 %},
                 actors.seconds_to_step_{{ k }}
             {%- endif %}
-        {%- endfor %}
+        {%- endfor %},
+        {{ micro_conversions.processed_at() }} as processed_at
     from actors
     inner join funnels
         on actors.funnel_id = funnels.funnel_id
