@@ -151,7 +151,11 @@ def dbt_step(
     (target / "run_results.json").unlink(missing_ok=True)
     command = dbt_command("build", project, target, "--exclude", "test_type:unit", *extra)
     step = run_measured(label, command, env=dbt_environment(work, database, env_extra), cwd=project)
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    run_results = (target / "run_results.json").read_text()
+    # Kept beside the data: every node's time of each build, also when a later step fails.
+    slug = "".join(c if c.isalnum() else "_" for c in label.lower()).strip("_")
+    (work / f"run_results_{slug}.json").write_text(run_results)
+    results = json.loads(run_results)["results"]
     step.models = {
         r["unique_id"].split(".")[-1]: r["execution_time"] for r in results if r["unique_id"].startswith("model.")
     }
