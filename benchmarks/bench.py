@@ -1,7 +1,8 @@
 """`make bench`: the project's build against a hand-written DuckDB script on the same events.
 
 On N generated raw events (default 10 million), in one run, each step in a process of its own so
-its peak memory can be read (the kernel's maximum resident set of the finished process):
+its peak memory can be read (the kernel's maximum resident set of the finished process, read by
+benchmarks/peak_memory.py):
 
 1. the hand-written reference (benchmarks/reference.sql: dedupe, sessions, goals per session,
    one ordered 4-step visitor funnel), on the same rows as the first build;
@@ -65,19 +66,28 @@ class Step:
 
 
 def run_measured(label: str, command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Step:
-    """Runs `command` as a child process; its wall-clock seconds and peak resident memory."""
+    """Runs `command` as a child process; its wall-clock seconds and peak resident memory, read by
+    benchmarks/peak_memory.py (this process's own rusage of a child would count this process's
+    memory too: see there)."""
+    with tempfile.NamedTemporaryFile(prefix="mc-bench-peak-", delete=False) as peak_file:
+        peak_path = Path(peak_file.name)
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, env={**os.environ, **(env or {})}, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [sys.executable, str(HERE / "peak_memory.py"), str(peak_path), *command],
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     output = process.stdout.read().decode(errors="replace")
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    process.wait()
     seconds = time.perf_counter() - start
+    peak_text = peak_path.read_text().strip()
+    peak_path.unlink()
     if process.returncode != 0:
         sys.stdout.write(output[-6000:])
         raise SystemExit(f"{label}: exited {process.returncode}")
-    return Step(label, seconds, usage.ru_maxrss / 1024, output=output)
+    return Step(label, seconds, int(peak_text) / 1024, output=output)
 
 
 def load_raw(work: Path, events: int, seed: int) -> tuple[Path, Path, dict]:
