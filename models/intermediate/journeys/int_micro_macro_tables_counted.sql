@@ -76,82 +76,146 @@ macro_totals as (
 
 ),
 
--- Visitors credited with the micro goal for each macro goal, and whether they converted to it.
-micro_credited as (
+micro_goals as (
 
-    select
-        pairs.micro_goal_id,
-        pairs.macro_goal_id,
-        visitor_goals.visitor_id,
-        macro_reached.visitor_id is not null as converted,
-        coalesce(macro_reached.macro_value, 0) as macro_value
-    from visitor_goals
-    inner join pairs
-        on visitor_goals.goal_id = pairs.micro_goal_id
-    left join macro_reached
-        on visitor_goals.visitor_id = macro_reached.visitor_id
-            and pairs.macro_goal_id = macro_reached.macro_goal_id
-    where macro_reached.converted_at is null
-        or visitor_goals.first_completed_at < macro_reached.converted_at
+    select goal_id
+    from goals
+    where goal_kind = 'micro'
 
 ),
 
--- Sessions that reached the micro goal before the visitor's conversion (the unit a goal value is credited in).
-micro_sessions_credited as (
+-- Every visitor and every session that reached each micro goal, whenever it did.
+micro_visitor_totals as (
 
     select
-        pairs.micro_goal_id,
-        pairs.macro_goal_id,
-        count(*) as micro_sessions
+        visitor_goals.goal_id as micro_goal_id,
+        count(*) as visitors_reached
+    from visitor_goals
+    inner join micro_goals
+        on visitor_goals.goal_id = micro_goals.goal_id
+    group by visitor_goals.goal_id
+
+),
+
+micro_session_totals as (
+
+    select
+        session_goals.goal_id as micro_goal_id,
+        count(*) as sessions_reached
     from session_goals
-    inner join pairs
-        on session_goals.goal_id = pairs.micro_goal_id
-    left join macro_reached
+    inner join micro_goals
+        on session_goals.goal_id = micro_goals.goal_id
+    group by session_goals.goal_id
+
+),
+
+-- Converters' micro goals, each credited if it came strictly before the conversion (or the
+-- conversion has no time). Everyone else who reached a micro goal is credited with it, so the
+-- counts below are the totals above minus what converters reached too late. Only inner joins
+-- against the converters: a left join of every micro row could build its hash table on the big
+-- side, and did run out of memory at 100M events.
+converter_visitor_goals as (
+
+    select
+        visitor_goals.goal_id as micro_goal_id,
+        macro_reached.macro_goal_id,
+        macro_reached.macro_value,
+        coalesce(
+            macro_reached.converted_at is null or visitor_goals.first_completed_at < macro_reached.converted_at,
+            false
+        ) as is_credited
+    from visitor_goals
+    inner join micro_goals
+        on visitor_goals.goal_id = micro_goals.goal_id
+    inner join macro_reached
+        on visitor_goals.visitor_id = macro_reached.visitor_id
+
+),
+
+converter_session_goals as (
+
+    select
+        session_goals.goal_id as micro_goal_id,
+        macro_reached.macro_goal_id,
+        coalesce(
+            macro_reached.converted_at is null or session_goals.first_completed_at < macro_reached.converted_at,
+            false
+        ) as is_credited
+    from session_goals
+    inner join micro_goals
+        on session_goals.goal_id = micro_goals.goal_id
+    inner join macro_reached
         on session_goals.visitor_id = macro_reached.visitor_id
-            and pairs.macro_goal_id = macro_reached.macro_goal_id
-    where macro_reached.converted_at is null
-        or session_goals.first_completed_at < macro_reached.converted_at
-    group by pairs.micro_goal_id, pairs.macro_goal_id
+
+),
+
+converter_visitor_counts as (
+
+    select
+        micro_goal_id,
+        macro_goal_id,
+        count(case when is_credited then 1 end) as converted_with,
+        count(case when not is_credited then 1 end) as reached_too_late,
+        sum(case when is_credited then macro_value else 0 end) as macro_value_with
+    from converter_visitor_goals
+    group by micro_goal_id, macro_goal_id
+
+),
+
+converter_session_counts as (
+
+    select
+        micro_goal_id,
+        macro_goal_id,
+        count(case when not is_credited then 1 end) as sessions_too_late
+    from converter_session_goals
+    group by micro_goal_id, macro_goal_id
 
 ),
 
 with_micro as (
 
     select
-        micro_goal_id,
-        macro_goal_id,
-        count(*) as visitors_with,
-        sum(case when converted then 1 else 0 end) as converted_with,
-        sum(macro_value) as macro_value_with
-    from micro_credited
-    group by micro_goal_id, macro_goal_id
+        pairs.micro_goal_id,
+        pairs.macro_goal_id,
+        coalesce(micro_visitor_totals.visitors_reached, 0)
+        - coalesce(converter_visitor_counts.reached_too_late, 0) as visitors_with,
+        coalesce(converter_visitor_counts.converted_with, 0) as converted_with,
+        coalesce(converter_visitor_counts.macro_value_with, 0) as macro_value_with,
+        coalesce(micro_session_totals.sessions_reached, 0)
+        - coalesce(converter_session_counts.sessions_too_late, 0) as micro_sessions
+    from pairs
+    left join micro_visitor_totals
+        on pairs.micro_goal_id = micro_visitor_totals.micro_goal_id
+    left join micro_session_totals
+        on pairs.micro_goal_id = micro_session_totals.micro_goal_id
+    left join converter_visitor_counts
+        on pairs.micro_goal_id = converter_visitor_counts.micro_goal_id
+            and pairs.macro_goal_id = converter_visitor_counts.macro_goal_id
+    left join converter_session_counts
+        on pairs.micro_goal_id = converter_session_counts.micro_goal_id
+            and pairs.macro_goal_id = converter_session_counts.macro_goal_id
 
 ),
 
 final as (
 
     select
-        pairs.micro_goal_id,
-        pairs.macro_goal_id,
+        with_micro.micro_goal_id,
+        with_micro.macro_goal_id,
         population.visitors,
         coalesce(macro_totals.converters, 0) as converters,
-        coalesce(with_micro.visitors_with, 0) as visitors_with,
-        coalesce(with_micro.converted_with, 0) as converted_with,
-        population.visitors - coalesce(with_micro.visitors_with, 0) as visitors_without,
-        coalesce(macro_totals.converters, 0) - coalesce(with_micro.converted_with, 0) as converted_without,
-        coalesce(micro_sessions_credited.micro_sessions, 0) as micro_sessions,
-        coalesce(with_micro.macro_value_with, 0) as macro_value_with,
-        coalesce(macro_totals.macro_value, 0) - coalesce(with_micro.macro_value_with, 0) as macro_value_without
-    from pairs
+        with_micro.visitors_with,
+        with_micro.converted_with,
+        population.visitors - with_micro.visitors_with as visitors_without,
+        coalesce(macro_totals.converters, 0) - with_micro.converted_with as converted_without,
+        with_micro.micro_sessions,
+        with_micro.macro_value_with,
+        coalesce(macro_totals.macro_value, 0) - with_micro.macro_value_with as macro_value_without
+    from with_micro
     cross join population
     left join macro_totals
-        on pairs.macro_goal_id = macro_totals.macro_goal_id
-    left join with_micro
-        on pairs.micro_goal_id = with_micro.micro_goal_id
-            and pairs.macro_goal_id = with_micro.macro_goal_id
-    left join micro_sessions_credited
-        on pairs.micro_goal_id = micro_sessions_credited.micro_goal_id
-            and pairs.macro_goal_id = micro_sessions_credited.macro_goal_id
+        on with_micro.macro_goal_id = macro_totals.macro_goal_id
 
 )
 
