@@ -112,8 +112,8 @@ micro_session_totals as (
 -- Converters' micro goals, each credited if it came strictly before the conversion (or the
 -- conversion has no time). Everyone else who reached a micro goal is credited with it, so the
 -- counts below are the totals above minus what converters reached too late. Only inner joins
--- against the converters: a left join of every micro row could build its hash table on the big
--- side, and did run out of memory at 100M events.
+-- against the converters, the small side: the earlier form, a left join of every micro row over
+-- the macro goals, ran out of memory at 100M events.
 converter_visitor_goals as (
 
     select
