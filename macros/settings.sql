@@ -33,6 +33,7 @@
         'micro_conversions__max_future_skew_hours': 24,
         'micro_conversions__staging_lookback_hours': 1,
         'micro_conversions__max_quarantined_share': 0.05,
+        'micro_conversions__key_tests_scope': 'since_last_pass',
         'micro_conversions__allowed_query_parameters': [
             'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'fbclid', 'msclkid'],
         'micro_conversions__internal_hosts': [],

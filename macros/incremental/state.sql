@@ -140,6 +140,7 @@
         'micro_conversions__max_quarantined_share',
         'micro_conversions__schema',
         'micro_conversions__staging_lookback_hours',
+        'micro_conversions__key_tests_scope',
     ]) }}
 {%- endmacro %}
 

@@ -282,6 +282,7 @@ SETTING_REBUILDS = {
     "micro_conversions__engaged_min_page_views": (3, ENGAGEMENT),
     "micro_conversions__default_intent": ("wandering", INTENTS),
     "micro_conversions__max_quarantined_share": (0.2, set()),
+    "micro_conversions__key_tests_scope": ("whole_table", set()),
     "micro_conversions__lift_min_visitors": (10, set()),
     "micro_conversions__lift_min_conversions": (2, set()),
     "micro_conversions__max_goal_paths": (5, set()),

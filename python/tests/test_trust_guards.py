@@ -43,6 +43,7 @@ CHANGED_SETTINGS = {
     "micro_conversions__max_future_skew_hours": 1,
     "micro_conversions__staging_lookback_hours": 12,
     "micro_conversions__max_quarantined_share": 0.5,
+    "micro_conversions__key_tests_scope": "whole_table",
     "micro_conversions__allowed_query_parameters": ["utm_source"],
     "micro_conversions__internal_hosts": ["partner.example.org"],
     "micro_conversions__bot_user_agent_regex": "mozilla",
