@@ -110,7 +110,10 @@ def build_specs(manifest: dict) -> list[MartSpec]:
                 add(("unique", column), E.ExpectColumnValuesToBeUnique(column=column))
             elif kind == "unique_combination":
                 cols = list(kwargs["columns"])
-                add(("unique", *cols), E.ExpectCompoundColumnsToBeUnique(column_list=cols))
+                if len(cols) == 1:  # GX's compound expectation needs two columns or more
+                    add(("unique", *cols), E.ExpectColumnValuesToBeUnique(column=cols[0]))
+                else:
+                    add(("unique", *cols), E.ExpectCompoundColumnsToBeUnique(column_list=cols))
             elif kind == "rate_within_unit_interval":
                 add(("rate", column), E.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1))
             elif kind == "numerator_not_above_denominator":

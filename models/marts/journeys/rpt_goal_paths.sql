@@ -16,34 +16,36 @@ visitors as (
 
 ),
 
-micro_steps as (
-
-    select
-        visitor_id,
-        step_number,
-        goal_id,
-        count(*) over (partition by visitor_id) as path_length
-    from journeys
-    where goal_kind = 'micro'
-
-),
-
 -- A path longer than max_goal_path_length keeps its first (max - 1) goals and its last, with
--- '...' for the goals in between: long paths that start and end alike share a row. Only the
--- goals shown are aggregated, the last one of a long path behind its '...'.
+-- '...' for the goals in between: long paths that start and end alike share a row. A visitor's
+-- micro steps are numbered 1, 2, ... (the macro goal comes last), so the goals shown are picked by
+-- step number in one plain aggregation (concat_ws skips the steps a short path does not have).
 micro_paths as (
 
     select
         visitor_id,
-        max(path_length) as path_length,
-        {{ micro_conversions.ordered_string_agg(
-            "case when step_number = path_length and path_length > " ~ max_length
-            ~ " then '... > ' || goal_id else goal_id end", 'step_number', "' > '") }} as goal_path
-    from micro_steps
-    where path_length <= {{ max_length }}
-        or step_number < {{ max_length }}
-        or step_number = path_length
+        count(*) as path_length,
+        {%- for step in range(1, max_length + 1) %}
+        max(case when step_number = {{ step }} then goal_id end) as goal_{{ step }},
+        {%- endfor %}
+        {{ micro_conversions.value_at_max('goal_id', 'step_number') }} as last_goal
+    from journeys
+    where goal_kind = 'micro'
     group by visitor_id
+
+),
+
+micro_path_names as (
+
+    select
+        visitor_id,
+        path_length,
+        case
+            when path_length <= {{ max_length }}
+                then concat_ws(' > '{% for step in range(1, max_length + 1) %}, goal_{{ step }}{% endfor %})
+            else concat_ws(' > '{% for step in range(1, max_length) %}, goal_{{ step }}{% endfor %}, '... > ' || last_goal)
+        end as goal_path
+    from micro_paths
 
 ),
 
@@ -66,7 +68,7 @@ visitor_paths as (
         conversions.visitor_id is not null as converted,
         {{ micro_conversions.seconds_between('visitors.first_seen_at', 'conversions.converted_at') }} as seconds_to_convert
     from visitors
-    left join micro_paths
+    left join micro_path_names as micro_paths
         on visitors.visitor_id = micro_paths.visitor_id
     left join conversions
         on visitors.visitor_id = conversions.visitor_id
