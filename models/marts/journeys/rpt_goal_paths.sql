@@ -2,6 +2,16 @@
 {%- set max_length = micro_conversions.setting('micro_conversions__max_goal_path_length') -%}
 {%- set max_paths = micro_conversions.setting('micro_conversions__max_goal_paths') -%}
 {%- set min_visitors = micro_conversions.setting('micro_conversions__min_goal_path_visitors') -%}
+{%- if max_length is not number or max_length < 1 or max_length != max_length | int -%}
+    {{ exceptions.raise_compiler_error(
+        'micro_conversions__max_goal_path_length must be a whole number of at least 1, not ' ~ max_length) }}
+{%- endif -%}
+{#- A column per step a path can show: the goal at that micro step, if the visitor has it. -#}
+{%- set step_names, step_goals = [], [] -%}
+{%- for step in range(1, max_length + 1) -%}
+    {%- do step_names.append('goal_' ~ step) -%}
+    {%- do step_goals.append('max(case when step_number = ' ~ step ~ ' then goal_id end) as goal_' ~ step) -%}
+{%- endfor %}
 with
 
 journeys as (
@@ -25,9 +35,7 @@ micro_paths as (
     select
         visitor_id,
         count(*) as path_length,
-        {%- for step in range(1, max_length + 1) %}
-        max(case when step_number = {{ step }} then goal_id end) as goal_{{ step }},
-        {%- endfor %}
+        {{ step_goals | join(',\n        ') }},
         {{ micro_conversions.value_at_max('goal_id', 'step_number') }} as last_goal
     from journeys
     where goal_kind = 'micro'
@@ -41,9 +49,8 @@ micro_path_names as (
         visitor_id,
         path_length,
         case
-            when path_length <= {{ max_length }}
-                then concat_ws(' > '{% for step in range(1, max_length + 1) %}, goal_{{ step }}{% endfor %})
-            else concat_ws(' > '{% for step in range(1, max_length) %}, goal_{{ step }}{% endfor %}, '... > ' || last_goal)
+            when path_length <= {{ max_length }} then concat_ws(' > ', {{ step_names | join(', ') }})
+            else concat_ws(' > ', {{ (step_names[:-1] + ["'... > ' || last_goal"]) | join(', ') }})
         end as goal_path
     from micro_paths
 
