@@ -108,7 +108,7 @@ having count(*) > 1
     {%- for result in results if result.node.resource_type == 'test' and result.status == 'pass'
         and result.node.test_metadata is defined -%}
         {%- set metadata = result.node.test_metadata -%}
-        {%- if metadata.name == 'unique_combination'
+        {%- if metadata.name == 'unique_combination' and metadata.namespace == 'micro_conversions'
             and metadata.kwargs.get('written_at') and result.node.attached_node in graph.nodes -%}
             {%- set tested = graph.nodes[result.node.attached_node] -%}
             {%- do passed.append(micro_conversions.key_test_key(tested.alias, metadata.kwargs['columns'])) -%}
