@@ -119,6 +119,31 @@
 {%- endmacro %}
 
 {#-
+    When each of `models` was last written: model name -> the run start recorded with its rows in
+    int_incremental_state (missing when it has none). Asked of the database at execution.
+-#}
+{% macro last_written(models) -%}
+    {%- set written = {} -%}
+    {%- if execute and micro_conversions.built_relation('int_incremental_state') is not none -%}
+        {%- for row in run_query(
+            "select model_name, max(recorded_at) from " ~ ref('int_incremental_state')
+            ~ " where model_name in ('" ~ models | join("', '") ~ "') group by model_name").rows -%}
+            {%- do written.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(written) }}
+{%- endmacro %}
+
+{#-
+    Whether `upstream` may hold rows written after `downstream` last ran (from `last_written`):
+    true unless both have a recorded run and the downstream one is not older.
+-#}
+{% macro written_after(written, upstream, downstream) -%}
+    {{ return(written.get(upstream) is none or written.get(downstream) is none
+        or written[upstream] > written[downstream]) }}
+{%- endmacro %}
+
+{#-
     How the event-heavy models are materialized: incremental (delete the affected units, append
     them again) where the engine can delete rows; Spark tables without Delta cannot, so there
     they are rebuilt in full on every run.

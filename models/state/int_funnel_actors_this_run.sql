@@ -8,14 +8,25 @@
       that stopped part-way left behind);
     - `actor before`: the actor the funnel stream held each of those events under (a merged
       session's old id, a visitor's id before a login was stitched onto it), so its old rows go;
-    - `left the stream`: actors with attempts but no events in the stream (left by a run that
-      stopped part-way).
+    - `left the stream`: actors with attempts but no events in the stream, and `left the
+      attempts`: (funnel, actor) rows of fct_funnel_actors without attempts. Both are left by a
+      run that stopped between two of the funnel models (after a merged session or a login
+      removed an actor): its events are already held under their new actor, so the first two
+      reasons cannot find the old one. Each anti-join reads two whole tables, so it runs only
+      when the upstream model was written after the downstream one's last run
+      (int_incremental_state), the only time it can find anything.
     Empty when the models are built from scratch (first build, --full-refresh, Spark).
 -#}
 {%- set units = micro_conversions.incremental_units()['actor_id'] -%}
 {%- set stream = micro_conversions.built_relation(units.models[0]) -%}
 {%- set attempts = micro_conversions.built_relation(units.models[1]) -%}
-{%- set run_incrementally = stream is not none and micro_conversions.event_models_run_incrementally() %}
+{%- set funnel_actors = micro_conversions.built_relation(units.models[2]) -%}
+{%- set run_incrementally = stream is not none and micro_conversions.event_models_run_incrementally() -%}
+{%- set written = micro_conversions.last_written(units.models) if run_incrementally else {} -%}
+{%- set attempts_may_lag = run_incrementally and attempts is not none
+    and micro_conversions.written_after(written, units.models[0], units.models[1]) -%}
+{%- set funnel_actors_may_lag = run_incrementally and attempts is not none and funnel_actors is not none
+    and micro_conversions.written_after(written, units.models[1], units.models[2]) %}
 
 with
 
@@ -50,23 +61,6 @@ stream_before as (
 
 ),
 
-attempts as (
-
-    {%- if run_incrementally and attempts is not none %}
-        select * from {{ attempts }}
-    {%- else %}
-        select cast(null as {{ dbt.type_string() }}) as actor_id
-        where 1 = 0
-    {%- endif %}
-
-),
-
-streamed_actors as (
-
-    select distinct actor_id from stream_before
-
-),
-
 actors as (
 
     select
@@ -85,14 +79,26 @@ actors as (
     from stream_before
     inner join rewritten
         on stream_before.event_id = rewritten.event_id
+    {%- if attempts_may_lag %}
     union all
     select
         attempts.actor_id,
         'left the stream' as reason
-    from attempts
-    left join streamed_actors
+    from {{ attempts }} as attempts
+    left join (select distinct actor_id from stream_before) as streamed_actors
         on attempts.actor_id = streamed_actors.actor_id
     where streamed_actors.actor_id is null
+    {%- endif %}
+    {%- if funnel_actors_may_lag %}
+    union all
+    select
+        funnel_actors.actor_id,
+        'left the attempts' as reason
+    from {{ funnel_actors }} as funnel_actors
+    left join (select distinct funnel_id, actor_id from {{ attempts }}) as attempted
+        on funnel_actors.funnel_id = attempted.funnel_id and funnel_actors.actor_id = attempted.actor_id
+    where attempted.actor_id is null
+    {%- endif %}
 
 ),
 
