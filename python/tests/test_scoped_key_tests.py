@@ -24,13 +24,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
-from warehouses import RAW_RELATION, DuckDBWarehouse
+from warehouses import RAW_RELATION, DuckDBWarehouse, two_batches
 
 from micro_conversions.dbt_runner import close_duckdb_connections, configure_environment, failures, run_dbt
-from micro_conversions.generate import Params, generate
+from micro_conversions.generate import Params
 
 pytestmark = pytest.mark.slow
 SETTINGS = {"micro_conversions__raw_events_relation": RAW_RELATION}
@@ -48,10 +46,7 @@ SESSION_KEY_TEST = "micro_conversions_unique_combination_fct_sessions_session_id
 
 
 def _batches():
-    generated, _, _ = generate(Params(people=120, seed=11, start="2026-04-01", days=14))
-    generated = generated.cast(pa.schema([(f.name, pa.string()) for f in generated.schema]))
-    first = pc.less(pc.fill_null(generated["loaded_at"], ""), "2026-04-08")
-    return generated.filter(first), generated.filter(pc.invert(first))
+    return two_batches(Params(people=120, seed=11, start="2026-04-01", days=14), "2026-04-08")
 
 
 def _invoke(warehouse: DuckDBWarehouse, args, settings, target: Path) -> dict[str, str]:

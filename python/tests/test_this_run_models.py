@@ -25,11 +25,10 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
-from warehouses import INCREMENTAL_INTERMEDIATES, RAW_RELATION, DuckDBWarehouse, assert_relations_equal
+from warehouses import INCREMENTAL_INTERMEDIATES, RAW_RELATION, DuckDBWarehouse, assert_relations_equal, two_batches
 
-from micro_conversions.generate import Params, generate
+from micro_conversions.generate import Params
 from micro_conversions.gx_audit import build_specs
 
 pytestmark = pytest.mark.slow
@@ -39,10 +38,7 @@ LAST_WRITE = "processed_at = (select max(processed_at) from {table})"
 
 
 def _batches():
-    generated, _, _ = generate(Params(people=150, seed=5, start="2026-04-01", days=14))
-    generated = generated.cast(pa.schema([(f.name, pa.string()) for f in generated.schema]))
-    first = pc.less(pc.fill_null(generated["loaded_at"], ""), "2026-04-08")
-    return generated.filter(first), generated.filter(pc.invert(first))
+    return two_batches(Params(people=150, seed=5, start="2026-04-01", days=14), "2026-04-08")
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from postgres_fixtures import copy_schema_to_duckdb, environment
 
 from micro_conversions.dbt_runner import PROJECT_DIR, close_duckdb_connections, configure_environment, failures, run_dbt
+from micro_conversions.generate import Params, generate
 
 RAW_RELATION = "business.raw_events"
 # The incremental models under the public marts, compared too.
@@ -29,6 +31,14 @@ INCREMENTAL_INTERMEDIATES = [
     "int_funnel_events_ordered",
     "int_funnel_attempts",
 ]
+
+
+def two_batches(params: Params, cut: str) -> tuple[pa.Table, pa.Table]:
+    """Generated raw events as text, split by `loaded_at`: before `cut` (and without one), then the rest."""
+    generated, _, _ = generate(params)
+    generated = generated.cast(pa.schema([(f.name, pa.string()) for f in generated.schema]))
+    first = pc.less(pc.fill_null(generated["loaded_at"], ""), cut)
+    return generated.filter(first), generated.filter(pc.invert(first))
 
 
 def run_build(args, dbt_vars, target_path, project_dir=PROJECT_DIR):
