@@ -84,7 +84,8 @@ def demo_publish(tmp_path_factory):
     return work, outcome
 
 
-@pytest.fixture(scope="session", params=["duckdb", "postgres"])
+# The Postgres variant is in the slow tier with the rest of the Postgres tests (test_postgres.py).
+@pytest.fixture(scope="session", params=["duckdb", pytest.param("postgres", marks=pytest.mark.slow)])
 def built_project(request) -> BuiltProject:
     """The generated events built on each engine: the same assertions run on both. The
     Postgres build is copied into a DuckDB file so the tests read both the same way."""

@@ -12,6 +12,10 @@ from postgres_fixtures import BI_ROLE, PG_DATABASE
 
 from micro_conversions.gx_audit import build_specs
 
+# Slow tier (the project built on a Postgres server, about 1.5 min): CI's `make test` runs it, as
+# does `make test-all`; the default tier stays on DuckDB.
+pytestmark = pytest.mark.slow
+
 
 def _frame(project, relation):
     with project.connect() as con:
