@@ -35,24 +35,15 @@ rows_in_scope as (
     from {{ model }}
     where {% for column in columns %}{{ column }} is null{{ " or " if not loop.last }}{% endfor %}
 )
-
-select
-    {{ key }},
-    count(*) as occurrences
-from rows_in_scope
-group by {{ key }}
-having count(*) > 1
-
-{%- else %}
-
-select
-    {{ key }},
-    count(*) as occurrences
-from {{ model }}
-group by {{ key }}
-having count(*) > 1
-
 {%- endif %}
+
+select
+    {{ key }},
+    count(*) as occurrences
+from {{ 'rows_in_scope' if verified_through is not none else model }}
+group by {{ key }}
+having count(*) > 1
+
 {% endtest %}
 
 {#- The name a key test's passes are recorded under: the tested relation and its key columns. -#}
@@ -63,7 +54,8 @@ having count(*) > 1
 {#-
     SQL timestamp up to which the rows of `model` passed this key test, or none when the test
     checks the whole table: no `written_at`, the scope var `whole_table`, a filtered model (a
-    `where` config), no pass recorded, or no row written at or before the last pass. Asked of the
+    `where` config), an engine that rebuilds the event models in full (Spark), no pass recorded,
+    or no row written at or before the last pass. Asked of the
     database when the test runs (tests are compiled just before they run).
 -#}
 {% macro key_test_verified_through(model, columns, written_at) -%}
@@ -72,7 +64,8 @@ having count(*) > 1
         {{ exceptions.raise_compiler_error(
             "micro_conversions__key_tests_scope must be 'since_last_pass' or 'whole_table', not '" ~ scope ~ "'") }}
     {%- endif -%}
-    {%- if not execute or written_at is none or scope == 'whole_table' or model.identifier is not defined -%}
+    {%- if not execute or written_at is none or scope == 'whole_table' or model.identifier is not defined
+        or micro_conversions.event_model_materialization() != 'incremental' -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set ledger = micro_conversions.built_relation('int_key_tests_verified') -%}
