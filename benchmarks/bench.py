@@ -53,6 +53,9 @@ ROWS_PER_PERSON = 8.7
 # The largest population generated at once; bigger runs repeat it with fresh ids.
 MAX_PEOPLE_PER_CHUNK = 1_150_000
 ID_COLUMNS = ["event_id", "visitor_id", "user_id", "tracker_session_id"]
+# The storage format profiles.yml gives a database file dbt creates: the raw events are loaded
+# into a file of the same format, as a user's new database would be (docs/performance.md).
+STORAGE_VERSION = os.environ.get("MC_DUCKDB_STORAGE_VERSION", "v1.4.0")
 
 
 @dataclass
@@ -100,7 +103,7 @@ def load_raw(work: Path, events: int, seed: int) -> tuple[Path, Path, dict]:
     del table
     database = work / "bench.duckdb"
     database.unlink(missing_ok=True)
-    with duckdb.connect(str(database)) as con:
+    with duckdb.connect(str(database), config={"storage_compatibility_version": STORAGE_VERSION}) as con:
         con.execute("create schema generated")
         columns = [
             row[0]
@@ -351,9 +354,14 @@ def main() -> int:
         database, reference_db, counts = load_raw(work, args.events, args.seed)
         shutil.copy(database, pristine)
     shutil.copy(pristine, database)
+    with duckdb.connect(str(database), read_only=True) as con:
+        (storage,) = con.sql(
+            "select tags['storage_version'] from duckdb_databases() where not internal and path is not null"
+        ).fetchone()
     print(
         f"raw rows: {counts['first']:,} in the first build, {counts['late']:,} in the late batch "
-        f"({counts['chunks']} generated population(s)); generated and loaded in {time.perf_counter() - start:.0f} s",
+        f"({counts['chunks']} generated population(s)); generated and loaded in {time.perf_counter() - start:.0f} s; "
+        f"database storage format {storage}",
         flush=True,
     )
     shutil.rmtree(work / "project", ignore_errors=True)

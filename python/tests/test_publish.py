@@ -54,6 +54,22 @@ def test_publish_copies_every_public_mart_and_records_it(first_publish):
     )
 
 
+def _storage_version(path) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.sql(
+            "select tags['storage_version'] from duckdb_databases() where not internal and path is not null"
+        ).fetchone()[0]
+
+
+def test_the_working_file_is_created_in_the_newer_storage_format_and_the_published_one_is_not(first_publish):
+    """profiles.yml creates the working database in storage format v1.4.0 (faster writes of text
+    columns: docs/performance.md); the published file, which BI tools open with whatever DuckDB
+    they have, stays in the default format that DuckDB 1.0 and later read."""
+    work, _ = first_publish
+    assert _storage_version(work / "work.duckdb") == "v1.4.0+"
+    assert _storage_version(work / "published" / "marts.duckdb") == "v1.0.0+"
+
+
 def test_failed_build_leaves_the_published_marts_untouched(first_publish, tmp_path):
     work, outcome = first_publish
     published = work / "published" / "marts.duckdb"
