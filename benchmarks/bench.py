@@ -14,6 +14,12 @@ benchmarks/peak_memory.py):
 5. a `dbt build` after a configuration change: a new goal in the goals seed;
 6. the reference a third time.
 
+With `--write-floor`, right after the full build: every table the build wrote, copied as it is
+into a new database file of the same storage format (a child process; the file is removed after).
+No model can cost less than writing its own result, so the sum is the part of the full build
+that only keeping fewer or narrower tables can remove (docs/performance.md, "What writing the
+tables costs").
+
 Prints seconds and peak memory of each, the ratios to the reference (the mean of its runs) and to
 the full build, and the slowest models of each build. Nothing here is asserted anywhere: the
 machine is shared, so figures are compared as ratios within one run.
@@ -153,6 +159,53 @@ def run_reference(database: Path) -> str:
         con.execute(statement)
     rows = con.execute(statements[-1]).fetchall()
     return "\n".join(f"reference {what}: {n:,}" for what, n in rows)
+
+
+def copy_tables_command(database: Path) -> list[str]:
+    return [str(BIN / "python"), str(Path(__file__).resolve()), "--copy-tables", str(database)]
+
+
+def copy_tables(database: Path) -> list[tuple[str, int, float]]:
+    """Copies every table of `database` outside the raw events' schema (`generated`) into a new
+    file of the same storage format, one `create table ... as select *` at a time; returns (table,
+    rows, seconds) of each, slowest first. The copy's file is removed after."""
+    copy_path = database.with_name(database.stem + ".copy.duckdb")
+    copy_path.unlink(missing_ok=True)
+    con = duckdb.connect(
+        config={"preserve_insertion_order": False, "memory_limit": os.environ.get("MC_DUCKDB_MEMORY_LIMIT", "4GB")}
+    )
+    try:
+        con.execute(f"attach '{database}' as source (read_only)")
+        (storage,) = con.sql(
+            "select tags['storage_version'] from duckdb_databases() where database_name = 'source'"
+        ).fetchone()
+        version = storage.rstrip("+")
+        con.execute(f"attach '{copy_path}' as copy_target (storage_version '{version}')")
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = 'source' and schema_name != 'generated' order by schema_name, table_name"
+        ).fetchall()
+        timed = []
+        for schema, table in tables:
+            target = f'copy_target.main."{schema}__{table}"'
+            start = time.perf_counter()
+            con.execute(f'create table {target} as select * from source."{schema}"."{table}"')
+            con.execute("checkpoint copy_target")
+            seconds = time.perf_counter() - start
+            (rows,) = con.execute(f"select count(*) from {target}").fetchone()
+            con.execute(f"drop table {target}")
+            timed.append((f"{schema}.{table}", rows, seconds))
+    finally:
+        con.close()
+        copy_path.unlink(missing_ok=True)
+        Path(str(copy_path) + ".wal").unlink(missing_ok=True)
+    return sorted(timed, key=lambda t: -t[2])
+
+
+def print_copy_times(timed: list[tuple[str, int, float]], top: int = 14) -> str:
+    lines = [f"tables copied: {len(timed)}, {sum(t[1] for t in timed):,} rows, {sum(t[2] for t in timed):.1f} s"]
+    lines += [f"  {name:<48} {rows:>12,} rows {seconds:7.1f} s" for name, rows, seconds in timed[:top]]
+    return "\n".join(lines)
 
 
 def dbt_step(
@@ -318,6 +371,11 @@ def main() -> int:
     ap.add_argument("--skip-new-goal", action="store_true", help="stop after the incremental build")
     ap.add_argument("--no-reference", action="store_true", help="skip the reference script (ratios not printed)")
     ap.add_argument(
+        "--write-floor",
+        action="store_true",
+        help="after the full build, time copying every table it wrote (what writing the results alone costs)",
+    )
+    ap.add_argument(
         "--reuse-data", action="store_true", help="with --workdir: reuse the events an earlier run generated there"
     )
     ap.add_argument(
@@ -328,9 +386,13 @@ def main() -> int:
     )
     ap.add_argument("--reference-only", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--spark-load", nargs=2, type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--copy-tables", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.reference_only:
         print(run_reference(args.reference_only))
+        return 0
+    if args.copy_tables:
+        print(print_copy_times(copy_tables(args.copy_tables)))
         return 0
     if args.spark_load:
         load_spark(*args.spark_load)
@@ -390,6 +452,11 @@ def main() -> int:
     steps.append(parse)
     print(f"{parse.label}: {parse.seconds:.1f} s, {parse.peak_mib:,.0f} MiB", flush=True)
     full = build("dbt build, full")
+    if args.write_floor:
+        copied = run_measured("copying every table the full build wrote", copy_tables_command(database))
+        steps.append(copied)
+        print(f"{copied.label}: {copied.seconds:.1f} s, {copied.peak_mib:,.0f} MiB", flush=True)
+        print(copied.output.strip(), flush=True)
     if not args.skip_reference_repeats:
         reference("reference script (after the full build)")
     if not args.full_build_only:
@@ -407,6 +474,8 @@ def main() -> int:
     print()
     print(references[0].output.strip() if references else "reference script: not run")
     print_results(steps, anchor, full.seconds, "full build")
+    if args.write_floor:
+        print(f"\n{copied.label}:\n{copied.output.strip()}")
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
