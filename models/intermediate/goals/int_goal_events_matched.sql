@@ -32,7 +32,9 @@ matches as (
     {{ micro_conversions.events_matching_rules(
         'events', 'goals', 'goal_paths', 'goal_id',
         ['event_id', 'session_id', 'visitor_id', 'event_at', 'revenue'],
-        condition=micro_conversions.goal_event_condition()
+        condition=micro_conversions.goal_event_condition(),
+        rules_model='stg_goals',
+        rules_where='goal_type in ' ~ micro_conversions.sql_string_list(micro_conversions.goal_type_names('event'))
     ) }}
 
 ),

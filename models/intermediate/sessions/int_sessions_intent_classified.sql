@@ -32,30 +32,45 @@ rule_paths as (
 candidates as (
 
     {{ micro_conversions.events_matching_rules(
-        'events', 'rules', 'rule_paths', 'rule_id', ['session_id'], any_event_when_unnamed=true
+        'events', 'rules', 'rule_paths', 'rule_id', ['session_id'], any_event_when_unnamed=true,
+        rules_model='stg_session_intents'
     ) }}
 
 ),
 
-session_matches as (
+-- The rules in order of precedence: lowest priority number first, then intent name (an intent's
+-- rules agree on counts_toward_conversion_rate: a configuration test says so).
+rule_ranks as (
 
-    select distinct
-        candidates.session_id,
-        rules.intent,
-        rules.priority,
-        rules.counts_toward_conversion_rate
-    from candidates
-    inner join rules
-        on candidates.rule_id = rules.rule_id
+    select
+        rule_id,
+        intent,
+        counts_toward_conversion_rate,
+        dense_rank() over (order by priority, intent, counts_toward_conversion_rate) as intent_rank
+    from rules
 
 ),
 
-ranked as (
+-- Each session's first rule in that order: one aggregate over the matches, no sort per session.
+session_best as (
 
     select
-        *,
-        row_number() over (partition by session_id order by priority, intent) as intent_rank
-    from session_matches
+        candidates.session_id,
+        min(rule_ranks.intent_rank) as intent_rank
+    from candidates
+    inner join rule_ranks
+        on candidates.rule_id = rule_ranks.rule_id
+    group by candidates.session_id
+
+),
+
+intents as (
+
+    select distinct
+        intent_rank,
+        intent,
+        counts_toward_conversion_rate
+    from rule_ranks
 
 ),
 
@@ -73,13 +88,14 @@ final as (
     select
         sessions.session_id,
         sessions.visitor_id,
-        coalesce(ranked.intent, '{{ micro_conversions.setting('micro_conversions__default_intent') }}') as intent,
-        coalesce(ranked.counts_toward_conversion_rate, true) as counts_toward_conversion_rate,
+        coalesce(intents.intent, '{{ micro_conversions.setting('micro_conversions__default_intent') }}') as intent,
+        coalesce(intents.counts_toward_conversion_rate, true) as counts_toward_conversion_rate,
         {{ micro_conversions.processed_at() }} as processed_at
     from sessions
-    left join ranked
-        on sessions.session_id = ranked.session_id
-            and ranked.intent_rank = 1
+    left join session_best
+        on sessions.session_id = session_best.session_id
+    left join intents
+        on session_best.intent_rank = intents.intent_rank
 
 )
 
