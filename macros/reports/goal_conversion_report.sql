@@ -9,7 +9,7 @@
 {%- set time_zone = micro_conversions.setting('micro_conversions__session_time_zone') -%}
 with
 
-sessions as (
+sessions as {{ micro_conversions.cte_materialization(false) }} (
 
     select
         session_id,

@@ -19,14 +19,15 @@ matched_events as (
 
 ),
 
-events as (
+-- Inlined into each of its readers, which read only their own columns (no copy of every event held).
+events as {{ micro_conversions.cte_materialization(false) }} (
 
     select * from {{ ref('int_events_sessionized') }}
     where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
-sessions as (
+sessions as {{ micro_conversions.cte_materialization(false) }} (
 
     select * from {{ ref('int_sessions_aggregated') }}
     where {{ micro_conversions.is_affected('visitor_id', unit) }}

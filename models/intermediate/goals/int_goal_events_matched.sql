@@ -7,7 +7,8 @@
 -#}
 with
 
-events as (
+-- Inlined into each of its readers, which read only their own columns (no copy of every event held).
+events as {{ micro_conversions.cte_materialization(false) }} (
 
     select * from {{ ref('int_events_sessionized') }}
     where {{ micro_conversions.is_affected('visitor_id', unit) }}
