@@ -16,13 +16,14 @@ goals as (
 
 ),
 
-visitor_goals as (
+-- The goal tables are inlined into each reader: each reads only its own columns and rows.
+visitor_goals as {{ micro_conversions.cte_materialization(false) }} (
 
     select * from {{ ref('int_visitor_goals_aggregated') }}
 
 ),
 
-session_goals as (
+session_goals as {{ micro_conversions.cte_materialization(false) }} (
 
     select * from {{ ref('int_goal_completions') }}
 
