@@ -16,16 +16,10 @@ Expected, by hand, one session per visitor:
 
 from __future__ import annotations
 
-import duckdb
 import pytest
+from warehouses import DuckDBWarehouse
 
-from micro_conversions.dbt_runner import (
-    close_duckdb_connections,
-    configure_environment,
-    copy_project,
-    failures,
-    run_dbt,
-)
+from micro_conversions.dbt_runner import copy_project
 
 INTENTS = """intent,priority,event_name,page_path_regex,counts_toward_conversion_rate
 buying,10,purchase,,true
@@ -59,30 +53,18 @@ def test_regex_only_rules_classify_and_absent_kinds_are_not_compiled(tmp_path):
     events = tmp_path / "events.csv"
     events.write_text("\n".join(rows) + "\n")
 
-    database = tmp_path / "intents.duckdb"
-    configure_environment(database)
-    result = run_dbt(
-        [
-            "build",
-            "--select",
-            "+int_sessions_intent_classified",
-            "--indirect-selection",
-            "cautious",
-            "--exclude",
-            "test_type:unit",
-        ],
+    warehouse = DuckDBWarehouse(tmp_path / "intents.duckdb")
+    warehouse.run(
+        ["build", "--select", "+int_sessions_intent_classified", "--indirect-selection", "cautious"]
+        + ["--exclude", "test_type:unit"],
         dbt_vars={"micro_conversions__raw_events_relation": str(events)},
-        project_dir=project,
         target_path=tmp_path / "target",
+        project_dir=project,
     )
-    close_duckdb_connections()
-    assert result.success, failures(result)
-
-    with duckdb.connect(str(database), read_only=True) as con:
-        classified = con.sql(
-            "select visitor_id, intent, counts_toward_conversion_rate"
-            " from main.int_sessions_intent_classified order by visitor_id"
-        ).fetchall()
+    classified = warehouse.query(
+        "select visitor_id, intent, counts_toward_conversion_rate"
+        " from main.int_sessions_intent_classified order by visitor_id"
+    )
     assert classified == EXPECTED
 
     compiled = next((tmp_path / "target" / "run").rglob("int_sessions_intent_classified.sql")).read_text()
