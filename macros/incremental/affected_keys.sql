@@ -23,7 +23,7 @@
             'this_run': 'int_visitors_this_run',
             'models': [
                 'int_events_sessionized', 'int_sessions_aggregated', 'int_sessions_intent_classified',
-                'int_goal_events_matched', 'int_goal_completions', 'fct_sessions', 'fct_goal_completions',
+                'int_goal_events_matched', 'int_goal_completions', 'fct_sessions',
                 'int_visitor_goals_aggregated', 'dim_visitors',
             ],
         },

@@ -79,7 +79,6 @@
         'int_sessions_intent_classified': {'vars': ['micro_conversions__default_intent'], 'rules': []},
         'int_goal_events_matched': {'vars': [], 'rules': []},
         'int_goal_completions': {'vars': [], 'rules': []},
-        'fct_goal_completions': {'vars': [], 'rules': []},
         'fct_sessions': {
             'vars': [
                 'micro_conversions__engaged_min_seconds',

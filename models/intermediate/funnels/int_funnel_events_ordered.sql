@@ -22,7 +22,8 @@
     between them) and `next_exclusion_j_at` is the time of the next one after this event. All
     are computed in the sort that numbers the events: one sorted pass, in time linear in events.
     Only the steps and exclusion rules some configured funnel has are computed
-    (`configured_funnel_shape`); the columns of the others are 0 or null.
+    (`configured_funnel_shape`); the columns of the others are 0 or null, added after the sort
+    (constant columns carried through it would only widen the rows it moves).
 -#}
 {%- set shape = micro_conversions.configured_funnel_shape() -%}
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
@@ -46,12 +47,11 @@
         events.event_at,
         events.session_id,
         flags.first_step
-        {%- for k in steps %},
-            {{ 'coalesce(flags.matches_step_' ~ k ~ ', 0)' if k <= shape.steps else '0' }} as matches_step_{{ k }}
+        {%- for k in steps if k <= shape.steps %},
+            coalesce(flags.matches_step_{{ k }}, 0) as matches_step_{{ k }}
         {%- endfor %}
-        {%- for j in exclusions %},
-            {{ 'coalesce(flags.matches_exclusion_' ~ j ~ ', 0)' if j <= shape.exclusions else '0' }}
-                as matches_exclusion_{{ j }}
+        {%- for j in exclusions if j <= shape.exclusions %},
+            coalesce(flags.matches_exclusion_{{ j }}, 0) as matches_exclusion_{{ j }}
         {%- endfor %},
         -- False only for the events a strict funnel numbers but does not keep.
         flags.funnel_id is not null as is_funnel_goal_event
@@ -252,17 +252,22 @@ final as (
         event_at,
         session_id,
         first_step
-        {%- for k in steps %},
+        {%- for k in steps %}
+            {%- if k <= shape.steps %},
             matches_step_{{ k }},
-            {{ 'events_through_step_' ~ k if k <= shape.steps
-                else 'cast(0 as ' ~ dbt.type_bigint() ~ ')' }} as events_through_step_{{ k }}
+            events_through_step_{{ k }}
+            {%- else %},
+            0 as matches_step_{{ k }},
+            cast(0 as {{ dbt.type_bigint() }}) as events_through_step_{{ k }}
+            {%- endif %}
         {%- endfor %}
-        {%- for j in exclusions %},
+        {%- for j in exclusions %}
+            {%- if j <= shape.exclusions %},
             matches_exclusion_{{ j }},
-            {%- if j <= shape.exclusions %}
             exclusions_through_{{ j }},
             next_exclusion_{{ j }}_at
-            {%- else %}
+            {%- else %},
+            0 as matches_exclusion_{{ j }},
             cast(0 as {{ dbt.type_bigint() }}) as exclusions_through_{{ j }},
             cast(null as {{ dbt.type_timestamp() }}) as next_exclusion_{{ j }}_at
             {%- endif %}

@@ -1,15 +1,15 @@
-{%- set unit = micro_conversions.incremental_by('visitor_id') %}
-{#- Incremental by visitor (see macros/incremental), like the model it publishes. -#}
+{{ config(materialized='view') }}
 {#-
-    One row per session x goal reached (grain: session_id, goal_id): the goal completions of
-    int_goal_completions, where every goal rule is applied (incrementally), published as a fact.
+    One row per session x goal reached (grain: session_id, goal_id): int_goal_completions, where
+    every goal rule is applied (incrementally), published as a view. Its rows are that table's,
+    never a copy: the table's enforced contract holds every column of this one non-null, and the
+    view cannot lag behind it.
 -#}
 with
 
 completions as (
 
     select * from {{ ref('int_goal_completions') }}
-    where {{ micro_conversions.is_affected('visitor_id', unit) }}
 
 ),
 
