@@ -1,17 +1,31 @@
-{#- `duration`: reached at the session's first event at least `threshold` seconds after its start. -#}
+{#-
+    `duration`: reached at the session's first event at least `threshold` seconds after its start.
+    Only sessions that last that long (their last event is at or past the threshold) can reach
+    it, so those are found first and only their events are read: the same sessions and times as
+    comparing every event of every session with every duration goal.
+-#}
 {% macro goal_type__duration() -%}
     {%- set reached -%}
     select
-        events.session_id,
-        goals.goal_id,
+        long_sessions.session_id,
+        long_sessions.goal_id,
         min(events.event_at) as first_completed_at
-    from events
-    inner join sessions
-        on events.session_id = sessions.session_id
-    inner join goals
-        on goals.goal_type = 'duration'
-            and {{ micro_conversions.seconds_between('sessions.session_start_at', 'events.event_at') }} >= goals.threshold
-    group by events.session_id, goals.goal_id
+    from (
+        select
+            sessions.session_id,
+            sessions.session_start_at,
+            goals.goal_id,
+            goals.threshold
+        from sessions
+        inner join goals
+            on goals.goal_type = 'duration'
+                and sessions.duration_seconds >= goals.threshold
+    ) as long_sessions
+    inner join events
+        on long_sessions.session_id = events.session_id
+            and {{ micro_conversions.seconds_between('long_sessions.session_start_at', 'events.event_at') }}
+            >= long_sessions.threshold
+    group by long_sessions.session_id, long_sessions.goal_id
     {%- endset -%}
     {{ return({
         'name': 'duration',
