@@ -44,8 +44,9 @@ visitors as (
         max(case when session_number = 1 then traffic_medium end) as first_touch_medium,
         max(case when session_number = 1 then traffic_campaign end) as first_touch_campaign,
         max(case when session_number = 1 then device_category end) as first_device_category,
-        -- The visitor's intent when every session had the same one, else null.
-        case when count(distinct intent) = 1 and count(intent) = count(*) then min(intent) end as only_intent
+        -- The visitor's intent when every session had the same one, else null (no session
+        -- without one, and the smallest equal to the largest: no distinct count needed).
+        case when min(intent) = max(intent) and count(intent) = count(*) then min(intent) end as only_intent
     from sessions
     group by visitor_id
 

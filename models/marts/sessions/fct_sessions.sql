@@ -23,13 +23,14 @@ intents as (
 
 ),
 
--- Experimental goals are reported in their own rows, never in headline figures.
+-- Experimental goals are reported in their own rows, never in headline figures. The completions
+-- hold one row per session x goal (their grain), so counting rows counts distinct goals.
 session_goals as (
 
     select
         session_id,
-        count(distinct case when goal_kind = 'micro' then goal_id end) as micro_conversions,
-        count(distinct case when goal_kind = 'macro' then goal_id end) as macro_conversions,
+        count(case when goal_kind = 'micro' then 1 end) as micro_conversions,
+        count(case when goal_kind = 'macro' then 1 end) as macro_conversions,
         sum(goal_value) as goal_value
     from completions
     where not is_experimental
