@@ -333,9 +333,10 @@ def print_results(steps: list[Step], anchor: float, base: float, base_label: str
     print(f"| run | seconds | peak memory (MiB) | / reference | / {base_label} |")
     print("|---|---|---|---|---|")
     for step in steps:
+        # No reference run (--no-reference): no ratio to it.
+        to_reference = "-" if math.isnan(anchor) else f"{step.seconds / anchor:.2f}"
         print(
-            f"| {step.label} | {step.seconds:.1f} | {step.peak_mib:,.0f} | "
-            f"{step.seconds / anchor:.2f} | {step.seconds / base:.2f} |"
+            f"| {step.label} | {step.seconds:.1f} | {step.peak_mib:,.0f} | {to_reference} | {step.seconds / base:.2f} |"
         )
     for step in steps:
         if step.models:
