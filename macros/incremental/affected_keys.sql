@@ -4,13 +4,14 @@
     the unit it touches is deleted and written again.
 
     What a run rebuilds is a model of its own, one per kind of unit (models/state/):
-    `int_visitors_this_run` for the visitor-keyed models and `int_funnel_actors_this_run` for the
-    funnel models. An incremental model's pre-hook deletes the rows of those units, and the model
-    selects only their rows (`is_affected`), appended. When an input the model's rows were built
+    `int_visitors_this_run` for the visitor-keyed models, `int_funnel_actors_this_run` for the
+    funnel models and `int_session_dates_this_run` for the daily goal reports (by session date).
+    An incremental model's pre-hook deletes the rows of those units, and the model selects only
+    their rows (`is_affected`), appended. When an input the model's rows were built
     from changed (macros/incremental/state.sql), or when its this-run model was not built by the
     same invocation (a selection without it: it could be stale), the model is rebuilt in full
     instead: every row deleted, every row selected. `processed_at` on every row is the start of
-    the run that wrote it.
+    the run that wrote it (the daily goal reports, keyed by date, have none).
 -#}
 
 {#-
@@ -30,6 +31,10 @@
         'actor_id': {
             'this_run': 'int_funnel_actors_this_run',
             'models': ['int_funnel_events_ordered', 'int_funnel_attempts', 'fct_funnel_actors'],
+        },
+        'session_date': {
+            'this_run': 'int_session_dates_this_run',
+            'models': ['rpt_goal_conversion_daily', 'rpt_goal_conversion_daily_by_channel_device'],
         },
     }) }}
 {%- endmacro %}

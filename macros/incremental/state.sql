@@ -91,6 +91,8 @@
         'int_funnel_events_ordered': {'vars': [], 'rules': []},
         'int_funnel_attempts': {'vars': [], 'rules': []},
         'fct_funnel_actors': {'vars': ['micro_conversions__session_time_zone'], 'rules': []},
+        'rpt_goal_conversion_daily': {'vars': ['micro_conversions__session_time_zone'], 'rules': []},
+        'rpt_goal_conversion_daily_by_channel_device': {'vars': ['micro_conversions__session_time_zone'], 'rules': []},
     }) }}
 {%- endmacro %}
 

@@ -4,21 +4,19 @@
     belongs to the cell of its start; every goal gets a row in every cell that has sessions, so
     a goal nobody reached reads 0, not missing. Rates: session, intent-adjusted (only sessions
     whose intent counts toward the conversion rate) and visitor (distinct visitors in the cell).
+
+    `unit`: the model's incremental unit by session date (`incremental_by('session_date')`): an
+    incremental run reads only the sessions of the dates its pre-hook deleted
+    (int_session_dates_this_run) and writes those dates again, every cell of a date counted
+    from all of that date's sessions.
 -#}
-{% macro goal_conversion_report(dimensions) -%}
-{%- set time_zone = micro_conversions.setting('micro_conversions__session_time_zone') -%}
+{% macro goal_conversion_report(dimensions, unit) -%}
 with
 
 sessions as {{ micro_conversions.cte_materialization(false) }} (
 
-    select
-        session_id,
-        visitor_id,
-        cast({{ micro_conversions.to_local_timestamp('session_start_at', time_zone) }} as date) as session_date,
-        channel,
-        device_category,
-        counts_toward_conversion_rate
-    from {{ ref('fct_sessions') }}
+    select * from ({{ micro_conversions.goal_report_sessions(ref('fct_sessions')) }}) as dated_sessions
+    where {{ micro_conversions.is_affected('session_date', unit) }}
 
 ),
 
@@ -126,4 +124,25 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#-
+    SQL: what the goal conversion reports read of each session of `sessions` (fct_sessions or its
+    table): its id, `session_date` (the start's date in `micro_conversions__session_time_zone`)
+    and the columns of `goal_report_session_columns()`. The daily reports' incremental runs
+    fingerprint exactly these (macros/incremental/session_report_fingerprints.sql).
+-#}
+{% macro goal_report_sessions(sessions) -%}
+{%- set time_zone = micro_conversions.setting('micro_conversions__session_time_zone') -%}
+    select
+        session_id,
+        cast({{ micro_conversions.to_local_timestamp('session_start_at', time_zone) }} as date) as session_date,
+        {{ micro_conversions.goal_report_session_columns() | join(', ') }}
+    from {{ sessions }}
+{%- endmacro %}
+
+{#- The columns of fct_sessions the goal conversion reports read, besides its id and start. -#}
+{% macro goal_report_session_columns() -%}
+    {{ return(['visitor_id', 'channel', 'device_category', 'counts_toward_conversion_rate']) }}
 {%- endmacro %}

@@ -24,7 +24,8 @@ recorded as (
     select
         model_name,
         input_name,
-        fingerprint
+        fingerprint,
+        recorded_at
     from {{ ref('int_incremental_state') }}
 
 ),
@@ -55,6 +56,7 @@ compared as (
         coalesce(current_inputs.input_name, recorded.input_name) as input_name,
         recorded.fingerprint as recorded_fingerprint,
         current_inputs.fingerprint as current_fingerprint,
+        recorded.recorded_at,
         case
             when recorded_models.model_name is null then 'no recorded state'
             when recorded.fingerprint is null then 'new'
@@ -79,6 +81,8 @@ final as (
         recorded_fingerprint,
         current_fingerprint,
         input_status,
+        -- The start of the model's last build, as this run found it (null before the first).
+        max(recorded_at) over (partition by model_name) as last_built_at,
         {{ 'true' if flags.FULL_REFRESH else 'false' }}
         or max(case when input_status != 'unchanged' then 1 else 0 end) over (partition by model_name) = 1
             as is_full_rebuild

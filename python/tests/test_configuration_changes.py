@@ -33,7 +33,9 @@ from micro_conversions.gx_audit import build_specs
 
 # The models each kind of change rebuilds: raw-row settings everything from staging on; URL,
 # traffic-source and bot settings everything from stg_events on; session settings the rest.
-SESSIONS_AND_AFTER = {
+# The daily goal reports (incremental by session date) follow fct_sessions and the goals.
+DAILY_REPORTS = {"rpt_goal_conversion_daily", "rpt_goal_conversion_daily_by_channel_device"}
+SESSIONS_AND_AFTER = DAILY_REPORTS | {
     "int_events_sessionized",
     "int_sessions_aggregated",
     "int_sessions_intent_classified",
@@ -48,7 +50,7 @@ SESSIONS_AND_AFTER = {
 }
 STAGED_AND_AFTER = {"stg_events"} | SESSIONS_AND_AFTER
 ALL = {"stg_events_checked"} | STAGED_AND_AFTER
-GOALS = {
+GOALS = DAILY_REPORTS | {
     "int_goal_events_matched",
     "int_goal_completions",
     "fct_sessions",
@@ -60,8 +62,8 @@ GOALS = {
 }
 FUNNELS = {"int_funnel_events_ordered", "int_funnel_attempts", "fct_funnel_actors"}
 # fct_funnel_actors reads each actor's entry session from fct_sessions, so it follows it.
-ENGAGEMENT = {"fct_sessions", "dim_visitors", "fct_funnel_actors"}
-INTENTS = {"int_sessions_intent_classified", "fct_sessions", "dim_visitors", "fct_funnel_actors"}
+ENGAGEMENT = DAILY_REPORTS | {"fct_sessions", "dim_visitors", "fct_funnel_actors"}
+INTENTS = DAILY_REPORTS | {"int_sessions_intent_classified", "fct_sessions", "dim_visitors", "fct_funnel_actors"}
 SEGMENTS = {"dim_visitors"}
 
 RELATION = "business.raw_events"
@@ -265,8 +267,8 @@ SETTING_REBUILDS = {
     "micro_conversions__ga4_revenue_column": ("purchase_revenue", ALL),
     "micro_conversions__session_timeout_minutes": (45, SESSIONS_AND_AFTER),
     "micro_conversions__split_sessions_at_midnight": (True, SESSIONS_AND_AFTER),
-    # The funnel actors' entry dates are local dates.
-    "micro_conversions__session_time_zone": ("Europe/Paris", {"fct_funnel_actors"}),
+    # The funnel actors' entry dates and the daily reports' session dates are local dates.
+    "micro_conversions__session_time_zone": ("Europe/Paris", {"fct_funnel_actors"} | DAILY_REPORTS),
     "micro_conversions__split_sessions_on_new_source": (True, SESSIONS_AND_AFTER),
     "micro_conversions__use_tracker_session_id": (True, SESSIONS_AND_AFTER),
     "micro_conversions__exclude_bot_events": (False, SESSIONS_AND_AFTER),
@@ -400,7 +402,7 @@ def test_the_recorded_state_equals_each_models_inputs_worked_out_alone(planner, 
     )
     with duckdb.connect(str(duckdb_project.database), read_only=True) as con:
         recorded = set(con.sql("select model_name, input_name, fingerprint from int_incremental_state").fetchall())
-    # The 13 incremental models (fct_goal_completions is a view of int_goal_completions).
-    assert len({model for model, _, _ in alone}) == 13
-    assert len(alone) > 13 * 5
+    # The 15 incremental models (fct_goal_completions is a view of int_goal_completions).
+    assert len({model for model, _, _ in alone}) == 15
+    assert len(alone) > 15 * 5
     assert alone == recorded

@@ -137,6 +137,18 @@ def builds(request, tmp_path_factory):
                 },
                 "visitors_this_run": dict(incremental.query("select visitor_id, reason from int_visitors_this_run")),
                 "actors_this_run": dict(incremental.query("select actor_id, reason from int_funnel_actors_this_run")),
+                "dates_this_run": dict(
+                    incremental.query("select cast(session_date as varchar), reason from int_session_dates_this_run")
+                ),
+                "report_dates": incremental.one("select count(distinct session_date) from rpt_goal_conversion_daily"),
+                # The session dates (UTC, the default time zone) of the visitors this run rewrote.
+                "rewritten_visitors_dates": {
+                    str(row[0])
+                    for row in incremental.query(
+                        "select distinct cast(session_start_at as date) from fct_sessions "
+                        "where visitor_id in (select visitor_id from int_visitors_this_run)"
+                    )
+                },
             }
         )
     full.load(pa.concat_tables(batches), create=True)
@@ -174,6 +186,21 @@ def test_the_this_run_models_list_what_each_run_rebuilt(builds):
     # anon's login moves its events from actor 'anon' to person 'u-late': both are rebuilt.
     assert third["actors_this_run"]["u-late"] == "events rewritten"
     assert third["actors_this_run"]["anon"] == "actor before"
+
+
+def test_the_daily_reports_rebuild_only_the_dates_whose_sessions_changed(builds):
+    """Every session of a rewritten visitor is written again, but only the dates of the sessions
+    whose report figures changed are counted again: fewer than the rewritten visitors' dates."""
+    _, _, states, _ = builds
+    first, second, third = states
+    assert first["dates_this_run"] == {}  # a first build
+    for state in (second, third):
+        dates = set(state["dates_this_run"])
+        assert set(state["dates_this_run"].values()) == {"sessions changed"}
+        assert 0 < len(dates) < state["report_dates"]
+        assert not dates >= state["rewritten_visitors_dates"]
+    # merge-me's late event merges its two sessions of 2026-03-05 into one.
+    assert "2026-03-05" in second["dates_this_run"]
 
 
 def test_every_public_mart_equals_a_full_refresh(builds):

@@ -17,7 +17,10 @@ Two batches of generated events (split by `loaded_at`):
    comparison from the plan and is rebuilt in full (every row written); the same selection again
    rewrites only the visitors of its this-run model;
 6. the setting back to its default, without the plan: fct_sessions works its inputs out itself and is
-   rebuilt in full; again without a change, only the this-run visitors.
+   rebuilt in full; again without a change, only the this-run visitors;
+7. a plain build: steps 4 to 6 rewrote fct_sessions without the daily goal reports, so the plan
+   shows them built before it, every date is counted again (`reports behind`), and every public
+   mart equals the full refresh.
 """
 
 from __future__ import annotations
@@ -97,6 +100,16 @@ def runs(tmp_path_factory):
         "alone, unchanged": rewritten_after(without_plan, {engaged: 10}),
     }
 
+    # Steps 4 to 6 rewrote fct_sessions without the daily goal reports: they are behind, and a
+    # plain build counts every date again.
+    warehouse.run(["build", *EXCLUDE_UNIT], SETTINGS, target)
+    reports_behind = {
+        "reasons": {row[0] for row in warehouse.query("select distinct reason from int_session_dates_this_run")},
+        "dates": warehouse.one("select count(*) from int_session_dates_this_run"),
+        "report_dates": warehouse.one("select count(distinct session_date) from rpt_goal_conversion_daily"),
+    }
+    after_reports_behind = warehouse.snapshot("reports_behind")
+
     full.load(pa.concat_tables([first, second]), create=True)
     full.run(["build", "--full-refresh", *EXCLUDE_UNIT], SETTINGS, work / "target_full")
     manifest = json.loads((target / "manifest.json").read_text())
@@ -109,6 +122,8 @@ def runs(tmp_path_factory):
         "selected_alone": selected_alone,
         "setting_runs": setting_runs,
         "final": final,
+        "reports_behind": reports_behind,
+        "after_reports_behind": after_reports_behind,
         "full": full.snapshot(),
         "marts": [spec.name for spec in build_specs(manifest)],
     }
@@ -147,3 +162,10 @@ def test_a_model_follows_the_plan_or_works_its_inputs_out_alone(runs):
     before = setting_runs["engaged before"]
     assert setting_runs["plan, changed"][2] == rows > before
     assert setting_runs["alone, changed"][2] == before
+
+
+def test_reports_behind_the_session_facts_count_every_date_again(runs):
+    behind = runs["reports_behind"]
+    assert behind["reasons"] == {"reports behind"}
+    assert behind["dates"] == behind["report_dates"] > 0
+    assert_relations_equal(runs["after_reports_behind"], runs["full"], runs["marts"])

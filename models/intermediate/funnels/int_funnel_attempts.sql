@@ -19,18 +19,28 @@
 {%- set steps = range(1, micro_conversions.max_funnel_steps() + 1) -%}
 {%- set exclusions = range(1, micro_conversions.max_funnel_exclusions() + 1) -%}
 
-{#- The stream as a subquery, not a CTE: each step's join reads only the columns it needs (a CTE
-    read several times is materialized with every column first). -#}
-{%- set funnel_stream -%}
-    (
-        select * from {{ ref('int_funnel_events_ordered') }}
-        where {{ micro_conversions.is_affected('actor_id', unit) }}
-    )
-{%- endset %}
+{#- A full build reads the stream as a subquery, not a CTE: each step's join reads only the
+    columns it needs (a CTE read several times is materialized with every column first). An
+    incremental run reads the few rows of its actors once, into a materialized CTE, instead of
+    probing the whole stream for them in every step's join. -#}
+{%- set reads_affected_rows_once = unit.incremental and not unit.rebuild_in_full -%}
+{%- set affected_rows -%}
+    select * from {{ ref('int_funnel_events_ordered') }}
+    where {{ micro_conversions.is_affected('actor_id', unit) }}
+{%- endset -%}
+{%- set funnel_stream = 'affected_stream' if reads_affected_rows_once else '(' ~ affected_rows ~ ')' %}
 
 -- Columns repeat per step in Jinja loops, which the indentation rule cannot follow.
 -- noqa: disable=LT02
 with
+{%- if reads_affected_rows_once %}
+
+affected_stream as {{ micro_conversions.cte_materialization(true) }} (
+
+    {{ affected_rows }}
+
+),
+{%- endif %}
 
 funnels as (
 

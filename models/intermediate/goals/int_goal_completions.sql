@@ -1,4 +1,7 @@
 {%- set unit = micro_conversions.incremental_by('visitor_id') %}
+{#- Runs after int_sessions_replaced_this_run, which reads this model's rows before they are
+    rewritten (for the daily goal reports, models/state/int_session_dates_this_run.sql). -#}
+{%- if not execute %}{% do ref('int_sessions_replaced_this_run') %}{% endif %}
 {#- One row per session x goal reached (grain: session_id, goal_id); how each goal type is
     reached: macros/goals/types.
     Incremental by visitor (see macros/incremental). -#}

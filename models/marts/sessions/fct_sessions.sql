@@ -1,4 +1,7 @@
 {%- set unit = micro_conversions.incremental_by('visitor_id') %}
+{#- Runs after int_sessions_replaced_this_run, which reads this model's rows before they are
+    rewritten (for the daily goal reports, models/state/int_session_dates_this_run.sql). -#}
+{%- if not execute %}{% do ref('int_sessions_replaced_this_run') %}{% endif %}
 {#- Incremental by visitor (see macros/incremental). -#}
 with
 
